@@ -1,0 +1,3 @@
+from idlib_cli.cli import main
+
+main()

@@ -1,0 +1,325 @@
+"""The command line: parse, build a Query, call the layers, render; map errors to exit codes.
+
+Exit codes: 0 success (an empty result too), 1 runtime error (bad store, unknown event id),
+2 bad usage (unknown actor, unreadable date, bad option).
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from idlib_cli import __version__, options
+from idlib_cli.dates import parse_user_date
+from idlib_cli.errors import IdlibError, UsageError
+from idlib_cli.query import Query, actor_activity, iter_types, resolve_types, run
+from idlib_cli.render import (
+    ACTOR_DEFAULT_COLUMNS,
+    ACTOR_FIELDS,
+    EVENT_DEFAULT_COLUMNS,
+    EVENT_FIELDS,
+    actor_record,
+    event_record,
+    event_sheet,
+    pick_fields,
+    write_records,
+    write_sheet,
+)
+from idlib_cli.store import Store, load
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class IdlibGroup(click.Group):
+    """A group that suggests the closest command for a typo."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise click.UsageError(f"no such command {name[:40]!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IdlibError as error:
+            raise ReportedError(error) from error
+
+
+class ReportedError(click.ClickException):
+    """One of our domain errors, carried through Click with its own exit code."""
+
+    def __init__(self, error: IdlibError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+# --- environment --------------------------------------------------------------------------------
+
+
+def _stdout() -> TextIO:
+    return sys.stdout
+
+
+def _is_utf8(stream: TextIO) -> bool:
+    try:
+        return codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or _stdout().isatty()
+
+
+def _format(chosen: str | None) -> str:
+    """Flags win; else a table for people on a terminal, plain lines for pipes."""
+    if chosen:
+        return chosen
+    return "table" if _stdout().isatty() else "plain"
+
+
+def _open_store(data_paths: Sequence[Path], no_builtin: bool) -> Store:
+    return load(data_paths, include_builtin=not no_builtin)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+@click.group(cls=IdlibGroup, context_settings=CONTEXT, invoke_without_command=True)
+@click.option("--version", is_flag=True, help="Show the tool's version and the store's size.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, version: bool, debug: bool) -> None:
+    """A sourced timeline of the conflict over Idlib, north-west Syria, 2011 to today.
+
+    \b
+    Examples:
+      idlib events --actor turkey --since 2020-02 --until 2020-03
+      idlib events --keyword ceasefire --json | jq '.[].title'
+      idlib actors
+      idlib show 2020-03-05-moscow-additional-protocol
+    """
+    if version:
+        store = _open_store(options._data_paths(ctx, ctx.command.params[0], ()), False)
+        data = f", data {store.data_version}" if store.data_version else ""
+        click.echo(f"idlib {__version__} ({len(store.events)} events{data})")
+        ctx.exit(0)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@cli.command(context_settings=CONTEXT)
+@options.actor
+@options.since
+@options.until
+@options.keyword
+@options.event_type
+@options.limit
+@options.reverse
+@options.output_options
+@options.store_options
+def events(actors: tuple[str, ...], since: str | None, until: str | None,
+           keywords: tuple[str, ...], types: tuple[str, ...], limit: int | None, reverse: bool,
+           fmt: str | None, fields: str | None, no_headers: bool, no_color: bool,
+           data_paths: list[Path], no_builtin: bool) -> None:
+    """List events, oldest first, filtered by actor, date range, keyword and type.
+
+    A date range matches every event whose dates overlap it: --until 2020-03 includes
+    31 March, and an event recorded as '2019' matches --since 2019-06.
+
+    \b
+    Examples:
+      idlib events --actor turkey --since 2020-02 --until 2020-03
+      idlib events --actor Ankara --actor Moscow --type agreement
+      idlib events --keyword ceasefire --json | jq '.[].title'
+      idlib events --since 2020-03-01 --until 2020-03-31 | wc -l
+      idlib events -k erdogan --fields date,title --csv
+    """
+    chosen_fields = pick_fields(fields, EVENT_FIELDS, _default(fmt, EVENT_FIELDS,
+                                                                EVENT_DEFAULT_COLUMNS))
+    store = _open_store(data_paths, no_builtin)
+    query = Query(
+        actor_sets=tuple(store.with_descendants(store.resolve_actor(name)) for name in actors),
+        since=parse_user_date(since)[0] if since is not None else None,
+        until=parse_user_date(until)[1] if until is not None else None,
+        keywords=tuple(k for k in keywords),
+        types=resolve_types(iter_types(store), types),
+        limit=limit,
+        reverse=reverse,
+    )
+    if any(not k.strip() for k in keywords):
+        raise UsageError("empty --keyword: give a word to search for")
+    found = run(store, query)
+    records = [event_record(store.actors, event) for event in found]
+    _emit(records, chosen_fields, fmt, no_headers, no_color)
+    if _format(fmt) == "table" and sys.stderr.isatty():
+        _say(f"{len(found)} event{'s' if len(found) != 1 else ''}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Only actors of this kind (state, military, armed-group, person …).")
+@options.output_options
+@options.store_options
+def actors(kinds: tuple[str, ...], fmt: str | None, fields: str | None, no_headers: bool,
+           no_color: bool, data_paths: list[Path], no_builtin: bool) -> None:
+    """List the actors: id, name, kind, parent, how many events, first and last date.
+
+    Any id, name or alias shown here works with 'idlib events --actor'.
+
+    \b
+    Examples:
+      idlib actors
+      idlib actors --kind armed-group
+      idlib actors --json | jq -r '.[] | select(.parent == "turkey") | .id'
+    """
+    chosen_fields = pick_fields(fields, ACTOR_FIELDS, _default(fmt, ACTOR_FIELDS,
+                                                                ACTOR_DEFAULT_COLUMNS))
+    store = _open_store(data_paths, no_builtin)
+    known_kinds = {actor.kind for actor in store.actors.values()}
+    for kind in kinds:
+        if kind not in known_kinds:
+            raise UsageError(f"unknown actor kind {kind[:40]!r}: choose from "
+                             f"{', '.join(sorted(known_kinds))}")
+    activity = actor_activity(store)
+    chosen = sorted((a for a in store.actors.values() if not kinds or a.kind in kinds),
+                    key=lambda a: a.id)
+    records = [actor_record(actor, activity[actor.id]) for actor in chosen]
+    _emit(records, chosen_fields, fmt, no_headers, no_color)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="The event as one JSON object.")
+@options.no_color
+@options.store_options
+def show(event_id: str, as_json: bool, no_color: bool, data_paths: list[Path],
+         no_builtin: bool) -> None:
+    """Everything about one event: dates, summary, actors, figures with who claimed them, sources.
+
+    \b
+    Examples:
+      idlib show 2020-03-05-moscow-additional-protocol
+      idlib show 2020-02-27-balyun-airstrike --json | jq '.figures'
+    """
+    store = _open_store(data_paths, no_builtin)
+    record = event_record(store.actors, store.event(event_id))
+    out = _stdout()
+    if as_json:
+        write_records("jsonl", [record], list(record), out, ascii_only=not _is_utf8(out))
+        return
+    write_sheet(event_sheet(record), out, rich=out.isatty(), color=_use_color(no_color))
+
+
+@cli.command(context_settings=CONTEXT)
+@options.store_options
+def types(data_paths: list[Path], no_builtin: bool) -> None:
+    """List the event types in use, with how many events each has.
+
+    \b
+    Example:
+      idlib types
+    """
+    store = _open_store(data_paths, no_builtin)
+    counts: dict[str, int] = {}
+    for name in iter_types(store):
+        counts[name] = counts.get(name, 0) + 1
+    for name, count in sorted(counts.items()):
+        click.echo(f"{name}\t{count}")
+
+
+def _default(fmt: str | None, every: Sequence[str], columns: Sequence[str]) -> Sequence[str]:
+    """JSON carries every field by default (it is the stable interface); columns suit text."""
+    return every if fmt in ("json", "jsonl") else columns
+
+
+def _emit(records: list[dict[str, Any]], fields: Sequence[str], fmt: str | None,
+          no_headers: bool, no_color: bool) -> None:
+    out = _stdout()
+    write_records(_format(fmt), records, fields, out, color=_use_color(no_color),
+                  ascii_only=not _is_utf8(out), header=not no_headers)
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+
+def _prepare_streams() -> None:
+    """Never crash on an ASCII or Latin-1 terminal: show what can't be encoded as escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the final flush can't complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _usage_hint(error: click.ClickException) -> str:
+    ctx = getattr(error, "ctx", None)
+    path = ctx.command_path if ctx is not None else "idlib"
+    return f" (see '{path} --help')"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; every failure ends as one line on stderr and an exit code, never a traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or bool(os.environ.get("IDLIB_DEBUG"))
+    _prepare_streams()
+    code = 0
+    try:
+        result = cli.main(args=args, prog_name="idlib", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except click.exceptions.Exit as stop:
+        code = stop.exit_code
+    except click.Abort:
+        _say("idlib: aborted")
+        code = 130
+    except ReportedError as error:
+        if debug and error.__cause__:
+            raise error.__cause__ from None
+        _say(f"idlib: error: {error.format_message()}")
+        code = error.exit_code
+    except click.ClickException as error:
+        if debug:
+            raise
+        _say(f"idlib: error: {error.format_message()}{_usage_hint(error)}")
+        code = error.exit_code
+    except IdlibError as error:  # raised outside a command, e.g. by --version
+        if debug:
+            raise
+        _say(f"idlib: error: {error}")
+        code = error.exit_code
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as error:  # a bug: say so in one line, traceback only on request
+        if debug:
+            raise
+        _say(f"idlib: internal error: {type(error).__name__}: {error} "
+             "(run again with --debug and report the traceback)")
+        code = 1
+    sys.exit(code)

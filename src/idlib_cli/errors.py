@@ -1,0 +1,40 @@
+"""The tool's own exceptions: every layer raises these, and only the CLI turns them into exits."""
+
+from __future__ import annotations
+
+
+class IdlibError(Exception):
+    """Base of every error the tool reports to the user as one line."""
+
+    exit_code = 1
+
+
+class UsageError(IdlibError):
+    """The user asked for something malformed: a bad date, an unknown actor, a bad field."""
+
+    exit_code = 2
+
+
+class DateError(UsageError):
+    """A date string that is not a date we can read."""
+
+
+class StoreError(IdlibError):
+    """A store file that cannot be read or does not hold a valid store."""
+
+    def __init__(self, message: str, *, file: str | None = None, path: str | None = None,
+                 line: int | None = None) -> None:
+        self.file = file
+        self.path = path
+        self.line = line
+        self.reason = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        place = ":".join(str(part) for part in (self.file, self.line) if part is not None)
+        where = f" at {self.path}" if self.path else ""
+        return f"{place}{where}: {self.reason}" if place else f"{self.reason}{where}"
+
+
+class NotFoundError(IdlibError):
+    """An event id that no store holds."""

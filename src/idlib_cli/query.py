@@ -1,0 +1,122 @@
+"""Selecting events: a `Query` value in, matching events out, chronological. No terminal here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from idlib_cli.errors import UsageError
+from idlib_cli.model import Event
+from idlib_cli.store import Store
+from idlib_cli.text import fold
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to select. Every group of conditions must hold (AND), as must each item in a group.
+
+    `actor_sets` holds one set per requested actor: an event matches if, for every set, one of its
+    actors is in it (so a set of an actor and its descendants matches any of them).
+    `since`/`until` bound a half-open interval of days [since, until); an event matches if its
+    own interval overlaps it.
+    """
+
+    actor_sets: tuple[frozenset[str], ...] = ()
+    since: date | None = None
+    until: date | None = None
+    keywords: tuple[str, ...] = ()
+    types: frozenset[str] = frozenset()
+    limit: int | None = None
+    reverse: bool = False
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since >= self.until:
+            raise UsageError("--since is after --until: swap them or widen the range")
+        if self.limit is not None and self.limit < 1:
+            raise UsageError(f"--limit must be a positive number, not {self.limit}")
+
+
+def run(store: Store, query: Query) -> list[Event]:
+    matching: Iterable[Event] = (e for e in store.events if matches(store, e, query))
+    if query.reverse:
+        matching = reversed(list(matching))
+    return _take(matching, query.limit)
+
+
+def _take(events: Iterable[Event], limit: int | None) -> list[Event]:
+    if limit is None:
+        return list(events)
+    taken: list[Event] = []
+    for event in events:
+        if len(taken) == limit:
+            break
+        taken.append(event)
+    return taken
+
+
+def matches(store: Store, event: Event, query: Query) -> bool:
+    if query.types and event.type not in query.types:
+        return False
+    if not event.date.overlaps(query.since, query.until):
+        return False
+    event_actors = {ref.id for ref in event.actors}
+    if any(event_actors.isdisjoint(wanted) for wanted in query.actor_sets):
+        return False
+    if query.keywords:
+        haystack = searchable_text(store, event)
+        return all(fold(word) in haystack for word in query.keywords)
+    return True
+
+
+def searchable_text(store: Store, event: Event) -> str:
+    """Everything --keyword looks at, folded: title, summary, location, tags, actors' names."""
+    parts: list[str] = [event.title, event.summary, event.location or "", *event.tags]
+    for ref in event.actors:
+        actor = store.actors[ref.id]
+        parts += [actor.name, *actor.aliases]
+    return " " + " | ".join(fold(part) for part in parts) + " "
+
+
+def resolve_types(known: Iterable[str], requested: Sequence[str]) -> frozenset[str]:
+    """Check --type values against the types the store uses; suggest on a typo."""
+    import difflib
+
+    vocabulary = set(known)
+    chosen: set[str] = set()
+    for raw in requested:
+        for name in filter(None, (part.strip().lower() for part in raw.split(","))):
+            if name not in vocabulary:
+                close = difflib.get_close_matches(name, vocabulary, n=3)
+                hint = f"did you mean {' or '.join(close)}?" if close else \
+                    f"known types: {', '.join(sorted(vocabulary))}"
+                raise UsageError(f"unknown event type {name!r}: {hint}")
+            chosen.add(name)
+    return frozenset(chosen)
+
+
+def iter_types(store: Store) -> Iterator[str]:
+    return (event.type for event in store.events)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """How often, and from when to when, an actor appears in the store's events."""
+
+    events: int
+    first: date | None
+    last: date | None
+
+
+def actor_activity(store: Store) -> dict[str, Activity]:
+    """For each actor: events naming it directly, and the first and last day they cover."""
+    counts: dict[str, int] = {}
+    first: dict[str, date] = {}
+    last: dict[str, date] = {}
+    for event in store.events:
+        for actor_id in {ref.id for ref in event.actors}:
+            counts[actor_id] = counts.get(actor_id, 0) + 1
+            first.setdefault(actor_id, event.date.start)
+            last[actor_id] = max(last.get(actor_id, event.date.last), event.date.last)
+    return {actor_id: Activity(counts.get(actor_id, 0), first.get(actor_id), last.get(actor_id))
+            for actor_id in store.actors}

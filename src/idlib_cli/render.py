@@ -1,0 +1,299 @@
+"""Turning events and actors into output: JSON, JSON Lines, CSV, TSV, plain lines, Rich tables.
+
+The JSON record built here is the tool's stable interface (see README, "JSON output").
+Nothing here decides *which* events to show; Rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+from idlib_cli.errors import UsageError
+from idlib_cli.model import Actor, Event
+from idlib_cli.query import Activity
+
+Record = dict[str, Any]
+
+EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
+                "type", "actors", "location", "figures", "sources", "tags", "date_note", "url")
+EVENT_DEFAULT_COLUMNS = ("date", "id", "type", "actors", "title")
+ACTOR_FIELDS = ("id", "name", "kind", "aliases", "parent", "successor_of", "events", "first",
+                "last", "note")
+ACTOR_DEFAULT_COLUMNS = ("id", "name", "kind", "parent", "events", "first", "last", "aliases")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "plain")
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
+    """One event as the documented JSON object."""
+    return {
+        "id": event.id,
+        "date": event.date.text,
+        "start": event.date.start.isoformat(),
+        "end": event.date.last.isoformat(),
+        "precision": event.date.precision,
+        "approximate": event.date.approximate,
+        "title": event.title,
+        "summary": event.summary,
+        "type": event.type,
+        "actors": [{"id": ref.id, "name": actors[ref.id].name, "role": ref.role}
+                   for ref in event.actors],
+        "location": {"name": event.location} if event.location else None,
+        "figures": [{"label": f.label, "value": f.value, "qualifier": f.qualifier,
+                     "claimed_by": f.claimed_by, "source_url": f.source_url, "note": f.note}
+                    for f in event.figures],
+        "sources": [{"url": s.url, "publisher": s.publisher, "title": s.title,
+                     "published": s.published} for s in event.sources],
+        "tags": list(event.tags),
+        "date_note": event.date_note,
+        "url": event.sources[0].url if event.sources else None,
+    }
+
+
+def actor_record(actor: Actor, activity: Activity) -> Record:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": list(actor.aliases),
+        "parent": actor.parent,
+        "successor_of": list(actor.successor_of),
+        "events": activity.events,
+        "first": activity.first.isoformat() if activity.first else None,
+        "last": activity.last.isoformat() if activity.last else None,
+        "note": actor.note,
+    }
+
+
+def pick_fields(requested: str | None, allowed: Sequence[str],
+                default: Sequence[str]) -> tuple[str, ...]:
+    """'id,title' -> ('id', 'title'), refusing names we don't have."""
+    if requested is None:
+        return tuple(default)
+    import difflib
+
+    chosen = tuple(name.strip().lower() for name in requested.split(",") if name.strip())
+    if not chosen:
+        raise UsageError(f"--fields is empty: choose from {', '.join(allowed)}")
+    for name in chosen:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise UsageError(f"unknown field {name[:40]!r}: {hint}choose from {', '.join(allowed)}")
+    return chosen
+
+
+def project(records: Iterable[Record], fields: Sequence[str]) -> list[Record]:
+    return [{name: record[name] for name in fields} for record in records]
+
+
+# --- making text inert ------------------------------------------------------------------------
+
+# C0/C1 controls (tab and newline handled per format), DEL, and bidirectional overrides and
+# isolates, which can reorder what a reader sees.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: str) -> str:
+    """Text safe to put on a terminal: escape sequences and overrides shown, not obeyed."""
+    return _UNSAFE.sub(_visible_escape, text)
+
+
+def one_line(text: str) -> str:
+    return inert(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def flat(value: Any) -> str:
+    """A field as one cell of CSV/TSV/table text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return "; ".join(_flat_item(item) for item in value)
+    if isinstance(value, dict):
+        return str(value.get("name", "")) if "name" in value else json.dumps(value)
+    return str(value)
+
+
+def _flat_item(item: Any) -> str:
+    if not isinstance(item, dict):
+        return flat(item)
+    if "role" in item:  # an actor reference
+        return str(item["id"])
+    if "claimed_by" in item:  # a figure
+        qualifier = f"{item['qualifier']} " if item.get("qualifier") else ""
+        return f"{item['label']}: {qualifier}{flat(item['value'])} ({item['claimed_by']})"
+    if "url" in item:  # a source
+        return str(item["url"])
+    return json.dumps(item, ensure_ascii=False)
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+
+def _json_text(value: Any, *, indent: int | None, ascii_only: bool) -> str:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    # JSON escapes C0 controls already; escape the rest losslessly so a terminal never obeys them.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write_json(records: Sequence[Record], out: TextIO, *, ascii_only: bool = False) -> None:
+    out.write(_json_text(list(records), indent=2, ascii_only=ascii_only) + "\n")
+
+
+def write_jsonl(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
+    for record in records:
+        out.write(_json_text(record, indent=None, ascii_only=ascii_only) + "\n")
+
+
+def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
+              *, header: bool = True) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow(fields)
+    for record in records:
+        writer.writerow([_csv_cell(flat(record[name])) for name in fields])
+
+
+def _csv_cell(text: str) -> str:
+    # Newlines are legal inside quoted CSV cells; only terminal-hostile characters are escaped.
+    return _UNSAFE.sub(_visible_escape, text)
+
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def tsv_cell(text: str) -> str:
+    """Linear TSV: backslash, tab, newline and CR escaped, so one record is one line."""
+    return inert("".join(_TSV_ESCAPES.get(char, char) for char in text))
+
+
+def write_tsv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
+              *, header: bool = True) -> None:
+    if header:
+        out.write("\t".join(fields) + "\n")
+    for record in records:
+        out.write("\t".join(tsv_cell(flat(record[name])) for name in fields) + "\n")
+
+
+def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
+                color: bool, cell: Callable[[str, Record], str] | None = None) -> None:
+    """A Rich table; every cell is a Text object, so store text is never read as markup."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, no_color=not color, highlight=False, emoji=False,
+                      force_terminal=None)
+    table = Table(show_lines=False, show_edge=False, header_style="bold" if color else "", box=None
+                  if not color else _box(), pad_edge=False, expand=False)
+    for name in fields:
+        table.add_column(_heading(name), overflow="fold", no_wrap=name in ("date", "id"),
+                         ratio=3 if name in ("title", "summary") else None)
+    for record in records:
+        table.add_row(*(Text(one_line((cell or _default_cell)(name, record))) for name in fields))
+    console.print(table)
+
+
+def _box() -> Any:
+    from rich import box
+
+    return box.SIMPLE_HEAD
+
+
+def _heading(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _default_cell(name: str, record: Record) -> str:
+    value = record[name]
+    if name == "actors" and isinstance(value, list):
+        return ", ".join(item["name"] for item in value)
+    return flat(value)
+
+
+def write_records(fmt: str, records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
+                  color: bool = False, ascii_only: bool = False, header: bool = True) -> None:
+    """Dispatch to one writer. `records` are full records; `fields` picks what is shown."""
+    shown = project(records, fields)
+    if fmt == "json":
+        write_json(shown, out, ascii_only=ascii_only)
+    elif fmt == "jsonl":
+        write_jsonl(shown, out, ascii_only=ascii_only)
+    elif fmt == "csv":
+        write_csv(shown, fields, out, header=header)
+    elif fmt == "tsv":
+        write_tsv(shown, fields, out, header=header)
+    elif fmt == "plain":
+        write_tsv(shown, fields, out, header=False)
+    else:
+        write_table(shown, fields, out, color=color)
+
+
+# --- one event, in full -----------------------------------------------------------------------
+
+
+def event_sheet(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The `show` view: (label, text) pairs, in reading order."""
+    span = record["start"] if record["start"] == record["end"] else \
+        f"{record['start']} to {record['end']}"
+    rows = [("id", record["id"]), ("title", record["title"]),
+            ("date", f"{record['date']}  ({record['precision']}"
+                     f"{', approximate' if record['approximate'] else ''}: {span})"),
+            ("type", record["type"])]
+    if record["date_note"]:
+        rows.append(("date note", record["date_note"]))
+    if record["location"]:
+        rows.append(("location", record["location"]["name"]))
+    rows.append(("summary", record["summary"]))
+    rows += [("actor", f"{a['name']} ({a['id']}), {a['role']}") for a in record["actors"]]
+    for figure in record["figures"]:
+        qualifier = f"{figure['qualifier']} " if figure["qualifier"] else ""
+        note = f" [{figure['note']}]" if figure["note"] else ""
+        rows.append(("figure", f"{figure['label']}: {qualifier}{flat(figure['value'])}, "
+                               f"according to {figure['claimed_by']}{note}"))
+    for source in record["sources"]:
+        published = f", {source['published']}" if source["published"] else ""
+        rows.append(("source", f"{source['publisher']}: {source['title']}{published}\n"
+                               f"{source['url']}"))
+    if record["tags"]:
+        rows.append(("tags", ", ".join(record["tags"])))
+    return rows
+
+
+def write_sheet(rows: Sequence[tuple[str, str]], out: TextIO, *, rich: bool, color: bool) -> None:
+    if not rich:
+        for label, text in rows:
+            value = "\n  ".join(inert(line) for line in text.split("\n"))
+            out.write(f"{label}: {value}\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold" if color else "", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, text in rows:
+        cell = Text()
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                cell.append("\n")
+            safe = inert(line)
+            is_link = safe.startswith(("https://", "http://")) and " " not in safe
+            cell.append(safe, style=f"link {safe}" if is_link and color else "")
+        grid.add_row(Text(label), cell)
+    Console(file=out, no_color=not color, highlight=False, emoji=False).print(grid)

@@ -1,0 +1,354 @@
+"""Reading stores: JSON files of actors and events, checked and merged into one `Store`.
+
+The built-in store ships inside the package; users add their own files on top of it.
+A broken file is reported with its name, line and JSON path, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from idlib_cli.dates import parse_edtf
+from idlib_cli.errors import DateError, NotFoundError, StoreError, UsageError
+from idlib_cli.jsonpath import PathPart, format_path, locate_line
+from idlib_cli.model import Actor, ActorRef, Event, Figure, Source
+from idlib_cli.text import fold
+
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 2 * 1024**3  # beyond this we refuse rather than exhaust memory
+
+
+class _Invalid(Exception):
+    """A problem at a JSON path, before we know the file's line numbers."""
+
+    def __init__(self, parts: Sequence[PathPart], message: str) -> None:
+        super().__init__(message)
+        self.parts = tuple(parts)
+        self.message = message
+
+
+def builtin_store_path() -> Path:
+    """The curated store: inside the installed wheel, or at the top of a source checkout."""
+    packaged = resources.files("idlib_cli").joinpath("data", "events.json")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "events.json"
+
+
+# --- reading one file -------------------------------------------------------------------------
+
+
+def read_json(path: Path) -> tuple[Any, str]:
+    """Parse a store file -> (document, text). Every failure becomes a StoreError."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise StoreError("is a directory, not a store file", file=name)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise StoreError(f"file is too large ({size} bytes)", file=name)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError("no such file (check the path given to --data or IDLIB_DATA)",
+                         file=name) from None
+    except PermissionError:
+        raise StoreError("permission denied", file=name) from None
+    except OSError as error:
+        raise StoreError(f"cannot read: {error.strerror or error}", file=name) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is harmless: accept it
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise StoreError(f"not UTF-8 (byte {error.start}): save the file as UTF-8",
+                         file=name, line=line) from None
+    if not text.strip():
+        raise StoreError("file is empty: a store is a JSON object with 'events'", file=name)
+    try:
+        return json.loads(text, parse_constant=_reject_constant), text
+    except json.JSONDecodeError as error:
+        raise StoreError(f"invalid JSON: {error.msg} (column {error.colno})",
+                         file=name, line=error.lineno) from None
+    except ValueError as error:
+        raise StoreError(f"invalid JSON: {error}", file=name) from None
+    except RecursionError:
+        raise StoreError("invalid JSON: nested too deeply", file=name) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a store (JSON has no NaN or Infinity)")
+
+
+@dataclass(frozen=True)
+class StoreFile:
+    path: str
+    actors: tuple[Actor, ...]
+    events: tuple[Event, ...]
+    data_version: str | None = None
+
+
+def load_file(path: Path) -> StoreFile:
+    document, text = read_json(path)
+    try:
+        return parse_document(document, str(path))
+    except _Invalid as problem:
+        raise StoreError(problem.message, file=str(path), path=format_path(problem.parts),
+                         line=locate_line(text, problem.parts)) from None
+
+
+# --- checking a document's shape --------------------------------------------------------------
+
+
+def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], at: tuple[PathPart, ...],
+         *, required: bool = True, default: Any = None) -> Any:
+    if key not in obj or (obj[key] is None and not required):
+        if required:
+            raise _Invalid(at, f"missing required field '{key}'")
+        return default
+    value = obj[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+        raise _Invalid((*at, key), f"'{key}' must be {_kind_name(kind)}, "
+                                   f"not {_kind_name(type(value))}")
+    if isinstance(value, str) and required and not value.strip():
+        raise _Invalid((*at, key), f"'{key}' must not be empty")
+    return value
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a number", float: "a number", list: "a list",
+             dict: "an object", bool: "true or false", type(None): "null"}
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in _as_tuple(kind)))
+
+
+def _object(value: Any, at: tuple[PathPart, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(at, f"must be an object, not {_kind_name(type(value))}")
+    return value
+
+
+def _strings(obj: Mapping[str, Any], key: str, at: tuple[PathPart, ...]) -> tuple[str, ...]:
+    items = _get(obj, key, list, at, required=False, default=[])
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise _Invalid((*at, key, index), f"'{key}' must hold strings only")
+    return tuple(items)
+
+
+def parse_document(document: Any, file: str) -> StoreFile:
+    top = _object(document, ())
+    version = _get(top, "schema_version", int, ())
+    if version != SCHEMA_VERSION:
+        raise _Invalid(("schema_version",), f"schema_version {version} is not supported "
+                                            f"(this idlib reads version {SCHEMA_VERSION})")
+    actor_list = _get(top, "actors", list, (), required=False, default=[])
+    event_list = _get(top, "events", list, ())
+    actors = tuple(_actor(item, ("actors", i)) for i, item in enumerate(actor_list))
+    events = tuple(_event(item, ("events", i), file) for i, item in enumerate(event_list))
+    data_version = _get(top, "data_version", str, (), required=False)
+    return StoreFile(file, actors, events, data_version)
+
+
+def _actor(value: Any, at: tuple[PathPart, ...]) -> Actor:
+    obj = _object(value, at)
+    return Actor(
+        id=_get(obj, "id", str, at),
+        name=_get(obj, "name", str, at),
+        kind=_get(obj, "kind", str, at),
+        aliases=_strings(obj, "aliases", at),
+        parent=_get(obj, "parent", str, at, required=False),
+        successor_of=_strings(obj, "successor_of", at),
+        note=_get(obj, "note", str, at, required=False),
+    )
+
+
+def _event(value: Any, at: tuple[PathPart, ...], file: str) -> Event:
+    obj = _object(value, at)
+    date_text = _get(obj, "date", str, at)
+    try:
+        span = parse_edtf(date_text)
+    except DateError as error:
+        raise _Invalid((*at, "date"), str(error)) from None
+    location = _get(obj, "location", dict, at, required=False)
+    return Event(
+        id=_get(obj, "id", str, at),
+        date=span,
+        title=_get(obj, "title", str, at),
+        summary=_get(obj, "summary", str, at),
+        type=_get(obj, "type", str, at),
+        actors=tuple(_actor_ref(item, (*at, "actors", i))
+                     for i, item in enumerate(_get(obj, "actors", list, at))),
+        sources=tuple(_source(item, (*at, "sources", i))
+                      for i, item in enumerate(_get(obj, "sources", list, at))),
+        location=_get(location, "name", str, (*at, "location")) if location else None,
+        figures=tuple(_figure(item, (*at, "figures", i))
+                      for i, item in enumerate(_get(obj, "figures", list, at, required=False,
+                                                    default=[]))),
+        tags=_strings(obj, "tags", at),
+        date_note=_get(obj, "date_note", str, at, required=False),
+        origin=file,
+    )
+
+
+def _actor_ref(value: Any, at: tuple[PathPart, ...]) -> ActorRef:
+    obj = _object(value, at)
+    return ActorRef(_get(obj, "id", str, at), _get(obj, "role", str, at))
+
+
+def _source(value: Any, at: tuple[PathPart, ...]) -> Source:
+    obj = _object(value, at)
+    return Source(
+        url=_get(obj, "url", str, at),
+        publisher=_get(obj, "publisher", str, at),
+        title=_get(obj, "title", str, at),
+        published=_get(obj, "published", str, at, required=False),
+    )
+
+
+def _figure(value: Any, at: tuple[PathPart, ...]) -> Figure:
+    obj = _object(value, at)
+    number = _get(obj, "value", (int, float), at)
+    return Figure(
+        label=_get(obj, "label", str, at),
+        value=number,
+        claimed_by=_get(obj, "claimed_by", str, at),
+        source_url=_get(obj, "source_url", str, at),
+        qualifier=_get(obj, "qualifier", str, at, required=False),
+        note=_get(obj, "note", str, at, required=False),
+    )
+
+
+# --- the merged store -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Store:
+    """Actors and events from one or more files, merged, with events in chronological order."""
+
+    files: tuple[StoreFile, ...]
+    actors: Mapping[str, Actor]
+    events: tuple[Event, ...]
+    _events_by_id: Mapping[str, Event] = field(repr=False)
+
+    @property
+    def data_version(self) -> str | None:
+        return next((f.data_version for f in self.files if f.data_version), None)
+
+    def event(self, event_id: str) -> Event:
+        found = self._events_by_id.get(event_id.strip())
+        if found is None:
+            close = difflib.get_close_matches(event_id, self._events_by_id, n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else \
+                "; list ids with 'idlib events --fields id,title'"
+            raise NotFoundError(f"no event with id {event_id!r}{hint}")
+        return found
+
+    @cached_property
+    def children(self) -> Mapping[str, tuple[str, ...]]:
+        kids: dict[str, list[str]] = {}
+        for actor in self.actors.values():
+            if actor.parent:
+                kids.setdefault(actor.parent, []).append(actor.id)
+        return {parent: tuple(ids) for parent, ids in kids.items()}
+
+    def with_descendants(self, actor_id: str) -> frozenset[str]:
+        """The actor and everything under it (`turkey` includes its armed forces)."""
+        found = {actor_id}
+        pending = [actor_id]
+        while pending:
+            for child in self.children.get(pending.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    pending.append(child)
+        return frozenset(found)
+
+    @cached_property
+    def _actor_keys(self) -> Mapping[str, str]:
+        """Folded id, name and alias -> actor id."""
+        keys: dict[str, str] = {}
+        for actor in self.actors.values():
+            for label in (actor.id, actor.name, *actor.aliases):
+                keys.setdefault(fold(label), actor.id)
+        return keys
+
+    def resolve_actor(self, text: str) -> str:
+        """A name as typed ('Ankara', 'türkiye', 'HTS') -> actor id, or a UsageError with hints."""
+        key = fold(text)
+        if not key:
+            raise UsageError("empty actor name: give an id, name or alias (see 'idlib actors')")
+        if key in self._actor_keys:
+            return self._actor_keys[key]
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        close = difflib.get_close_matches(key, self._actor_keys, n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self._actor_keys[k] for k in close))[:3]
+        hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else \
+            "list the known actors with 'idlib actors'"
+        raise UsageError(f"unknown actor {shown!r}: {hint}")
+
+
+def merge(files: Sequence[StoreFile]) -> Store:
+    """Merge files; an id defined twice is an error naming both files."""
+    actors: dict[str, Actor] = {}
+    actor_home: dict[str, str] = {}
+    events: dict[str, Event] = {}
+    for store_file in files:
+        for actor in store_file.actors:
+            _refuse_duplicate("actor", actor.id, actor_home, store_file.path)
+            actors[actor.id] = actor
+        for event in store_file.events:
+            if event.id in events:
+                _refuse_duplicate("event", event.id, {event.id: events[event.id].origin},
+                                  store_file.path)
+            events[event.id] = event
+    _check_references(actors, events.values())
+    ordered = tuple(sorted(events.values(), key=chronological))
+    return Store(tuple(files), actors, ordered, events)
+
+
+def _refuse_duplicate(what: str, key: str, homes: dict[str, str], path: str) -> None:
+    if key in homes:
+        where = f"both {homes[key]} and {path}" if homes[key] != path else f"{path} twice"
+        raise StoreError(f"{what} id {key!r} is defined in {where}: rename one of them")
+    homes[key] = path
+
+
+def _check_references(actors: Mapping[str, Actor], events: Iterable[Event]) -> None:
+    for actor in actors.values():
+        if actor.parent and actor.parent not in actors:
+            raise StoreError(f"actor {actor.id!r} has unknown parent {actor.parent!r}")
+    for event in events:
+        for ref in event.actors:
+            if ref.id not in actors:
+                raise StoreError(f"event {event.id!r} names unknown actor {ref.id!r}: "
+                                 "define it in 'actors' of some store", file=event.origin)
+
+
+def chronological(event: Event) -> tuple[Any, ...]:
+    return (event.date.start, event.date.end, event.id)
+
+
+def load(paths: Sequence[Path], *, include_builtin: bool = True) -> Store:
+    """The built-in store (unless left out) with the user's stores on top of it."""
+    chosen = [builtin_store_path()] if include_builtin else []
+    chosen += list(paths)
+    if not chosen:
+        raise UsageError("no store to read: drop --no-builtin or give --data PATH")
+    return merge([load_file(path) for path in _unique(chosen)])
+
+
+def _unique(paths: Iterable[Path]) -> Iterator[Path]:
+    seen: set[Path] = set()
+    for path in paths:
+        key = path.resolve() if path.exists() else path
+        if key not in seen:
+            seen.add(key)
+            yield path
