@@ -55,12 +55,16 @@ class IdlibGroup(click.Group):
             raise ReportedError(error) from error
 
 
+class ValidationFailed(IdlibError):
+    """`validate` found problems: they are on stdout; this is the summary line."""
+
+
 class ReportedError(click.ClickException):
     """One of our domain errors, carried through Click with its own exit code."""
 
     def __init__(self, error: IdlibError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # per-instance on purpose
 
 
 # --- environment --------------------------------------------------------------------------------
@@ -242,6 +246,45 @@ def types(data_paths: list[Path], no_builtin: bool) -> None:
         counts[name] = counts.get(name, 0) + 1
     for name, count in sorted(counts.items()):
         click.echo(f"{name}\t{count}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH]...",
+                type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="Problems as a JSON array.")
+@click.option("--no-builtin", is_flag=True,
+              help="Don't let the files use actors defined in the built-in store.")
+def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
+    """Check store files: schema, ids, references, dates, order, sources, duplicates.
+
+    Every problem is listed with its file, line and JSON path; the exit code is 1 if there
+    is any. With no PATH, the built-in store is checked.
+
+    \b
+    Examples:
+      idlib validate                     # the built-in store
+      idlib validate my-notes.json       # may use the built-in store's actors
+      idlib validate a.json b.json --json | jq '.[].message'
+    """
+    from idlib_cli.store import builtin_store_path
+    from idlib_cli.validate import validate as check
+
+    builtin = builtin_store_path()
+    targets = list(paths) or [builtin]
+    context = [] if no_builtin or builtin in targets else [builtin]
+    problems = check(targets, context)
+    out = _stdout()
+    if as_json:
+        write_records("json", [vars(p) for p in problems], ("file", "line", "path", "message"),
+                      out, ascii_only=not _is_utf8(out))
+    else:
+        for problem in problems:
+            out.write(f"{problem}\n")
+    names = ", ".join(str(t) for t in targets)
+    if problems:
+        raise ValidationFailed(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                               f"in {names}")
+    _say(f"ok: {names}")
 
 
 def _default(fmt: str | None, every: Sequence[str], columns: Sequence[str]) -> Sequence[str]:

@@ -77,3 +77,23 @@ class Event:
     tags: tuple[str, ...] = ()
     date_note: str | None = None
     origin: str = field(default="", compare=False)  # the store file it came from
+
+
+# The controlled vocabularies of the store (documented in data/README.md, enforced by
+# `idlib validate` and by data/schema/idlib-store.schema.json).
+EVENT_TYPES = frozenset({
+    "agreement", "talks", "summit", "statement", "un-resolution", "veto", "offensive", "battle",
+    "capture", "airstrike", "attack", "clash", "ceasefire", "military-operation", "deployment",
+    "patrol", "withdrawal", "humanitarian", "displacement", "disaster", "political", "casualties",
+    "diplomatic-crisis", "assassination", "raid",
+})
+ACTOR_ROLES = frozenset({
+    "signatory", "guarantor", "host", "mediator", "participant", "attacker", "target",
+    "belligerent", "speaker", "subject", "sponsor", "observer", "claimant", "victim", "vetoed-by",
+    "author",
+})
+ACTOR_KINDS = frozenset({
+    "state", "military", "ministry", "person", "armed-group", "coalition",
+    "international-organization", "political-body", "civil-society", "monitor",
+})
+FIGURE_QUALIFIERS = frozenset({"at least", "more than", "about", "up to", "fewer than"})

@@ -25,7 +25,7 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 2 * 1024**3  # beyond this we refuse rather than exhaust memory
 
 
-class _Invalid(Exception):
+class InvalidAt(Exception):
     """A problem at a JSON path, before we know the file's line numbers."""
 
     def __init__(self, parts: Sequence[PathPart], message: str) -> None:
@@ -97,7 +97,7 @@ def load_file(path: Path) -> StoreFile:
     document, text = read_json(path)
     try:
         return parse_document(document, str(path))
-    except _Invalid as problem:
+    except InvalidAt as problem:
         raise StoreError(problem.message, file=str(path), path=format_path(problem.parts),
                          line=locate_line(text, problem.parts)) from None
 
@@ -109,14 +109,14 @@ def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], at: tu
          *, required: bool = True, default: Any = None) -> Any:
     if key not in obj or (obj[key] is None and not required):
         if required:
-            raise _Invalid(at, f"missing required field '{key}'")
+            raise InvalidAt(at, f"missing required field '{key}'")
         return default
     value = obj[key]
     if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
-        raise _Invalid((*at, key), f"'{key}' must be {_kind_name(kind)}, "
+        raise InvalidAt((*at, key), f"'{key}' must be {_kind_name(kind)}, "
                                    f"not {_kind_name(type(value))}")
     if isinstance(value, str) and required and not value.strip():
-        raise _Invalid((*at, key), f"'{key}' must not be empty")
+        raise InvalidAt((*at, key), f"'{key}' must not be empty")
     return value
 
 
@@ -132,7 +132,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def _object(value: Any, at: tuple[PathPart, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Invalid(at, f"must be an object, not {_kind_name(type(value))}")
+        raise InvalidAt(at, f"must be an object, not {_kind_name(type(value))}")
     return value
 
 
@@ -140,7 +140,7 @@ def _strings(obj: Mapping[str, Any], key: str, at: tuple[PathPart, ...]) -> tupl
     items = _get(obj, key, list, at, required=False, default=[])
     for index, item in enumerate(items):
         if not isinstance(item, str):
-            raise _Invalid((*at, key, index), f"'{key}' must hold strings only")
+            raise InvalidAt((*at, key, index), f"'{key}' must hold strings only")
     return tuple(items)
 
 
@@ -148,17 +148,17 @@ def parse_document(document: Any, file: str) -> StoreFile:
     top = _object(document, ())
     version = _get(top, "schema_version", int, ())
     if version != SCHEMA_VERSION:
-        raise _Invalid(("schema_version",), f"schema_version {version} is not supported "
+        raise InvalidAt(("schema_version",), f"schema_version {version} is not supported "
                                             f"(this idlib reads version {SCHEMA_VERSION})")
     actor_list = _get(top, "actors", list, (), required=False, default=[])
     event_list = _get(top, "events", list, ())
-    actors = tuple(_actor(item, ("actors", i)) for i, item in enumerate(actor_list))
-    events = tuple(_event(item, ("events", i), file) for i, item in enumerate(event_list))
+    actors = tuple(parse_actor(item, ("actors", i)) for i, item in enumerate(actor_list))
+    events = tuple(parse_event(item, ("events", i), file) for i, item in enumerate(event_list))
     data_version = _get(top, "data_version", str, (), required=False)
     return StoreFile(file, actors, events, data_version)
 
 
-def _actor(value: Any, at: tuple[PathPart, ...]) -> Actor:
+def parse_actor(value: Any, at: tuple[PathPart, ...]) -> Actor:
     obj = _object(value, at)
     return Actor(
         id=_get(obj, "id", str, at),
@@ -171,13 +171,13 @@ def _actor(value: Any, at: tuple[PathPart, ...]) -> Actor:
     )
 
 
-def _event(value: Any, at: tuple[PathPart, ...], file: str) -> Event:
+def parse_event(value: Any, at: tuple[PathPart, ...], file: str) -> Event:
     obj = _object(value, at)
     date_text = _get(obj, "date", str, at)
     try:
         span = parse_edtf(date_text)
     except DateError as error:
-        raise _Invalid((*at, "date"), str(error)) from None
+        raise InvalidAt((*at, "date"), str(error)) from None
     location = _get(obj, "location", dict, at, required=False)
     return Event(
         id=_get(obj, "id", str, at),
