@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -285,6 +286,138 @@ def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
         raise ValidationFailed(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} "
                                f"in {names}")
     _say(f"ok: {names}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--to", "target", type=click.Path(path_type=Path), metavar="PATH",
+              help="Your store file (created if missing). Default: the first path in $IDLIB_DATA.")
+@click.option("--date", "date_text", metavar="EDTF", help="2020-03-05, 2020-03, 2019-21, A/B, '~'.")
+@click.option("--title", help="A short headline.")
+@click.option("--summary", help="What happened, in your own words.")
+@click.option("--type", "event_type", metavar="TYPE", help="agreement, talks, airstrike … "
+              "(see data/README.md).")
+@click.option("--actor", "actor_specs", multiple=True, metavar="NAME[:ROLE]",
+              help="Who took part, with an optional role (default participant). Repeatable.")
+@click.option("--location", help="Where.")
+@click.option("--tag", "tags", multiple=True, help="A keyword (repeatable).")
+@click.option("--source", "source_url", metavar="URL", help="The page you read.")
+@click.option("--publisher", help="The source's publisher.")
+@click.option("--source-title", help="The source's title as shown.")
+@click.option("--published", metavar="DATE", help="The source's publication date (YYYY-MM-DD).")
+@click.option("--id", "event_id", help="Default: the date and a slug of the title.")
+@click.option("--note", help="A caveat, e.g. a claim no source confirms.")
+@click.option("--from-json", "from_json", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Read the whole event as a JSON object ('-' for stdin); flags override it.")
+@click.option("--dry-run", is_flag=True, help="Check and print the event; write nothing.")
+@options.store_options
+def add(target: Path | None, date_text: str | None, title: str | None, summary: str | None,
+        event_type: str | None, actor_specs: tuple[str, ...], location: str | None,
+        tags: tuple[str, ...], source_url: str | None, publisher: str | None,
+        source_title: str | None, published: str | None, event_id: str | None,
+        note: str | None, from_json: Any, dry_run: bool, data_paths: list[Path],
+        no_builtin: bool) -> None:
+    """Add an event to your own store, checked like 'idlib validate' before anything is written.
+
+    On a terminal, missing fields are asked for. The write is atomic and locked: the file is
+    always either the old or the new version, and the built-in store is never written.
+
+    \b
+    Examples:
+      idlib add --to notes.json --date 2020-03-05 --title "Talks in Moscow" \\
+        --summary "..." --type talks --actor turkey --actor russia \\
+        --source https://example.org/report --publisher Example --source-title "Report"
+      idlib add --to notes.json --from-json event.json
+      IDLIB_DATA=notes.json idlib events --keyword moscow
+    """
+    from idlib_cli.writer import add_event, check_event, check_target, default_id, ordered_event
+
+    path = target or (data_paths[0] if data_paths else None)
+    if path is None:
+        raise UsageError("where to? give --to PATH (or set IDLIB_DATA to your store file)")
+    check_target(path)
+    event = _event_from_json(from_json) if from_json else {}
+    given = {"date": date_text, "title": title, "summary": summary, "type": event_type,
+             "location": {"name": location} if location else None, "note": note, "id": event_id}
+    event.update({key: value for key, value in given.items() if value})
+    if tags:
+        event["tags"] = list(tags)
+    if source_url:
+        source = {"url": source_url, "publisher": publisher, "title": source_title,
+                  "published": published}
+        event["sources"] = [{k: v for k, v in source.items() if v}]
+    interactive = from_json is None and sys.stdin.isatty()
+    if interactive:
+        _prompt_missing(event)
+    if actor_specs or (interactive and not event.get("actors")):
+        store = _open_store([p for p in data_paths if p != path and p.exists()], no_builtin)
+        specs = list(actor_specs) or _prompt_list("Actors (NAME[:ROLE], comma-separated)")
+        event["actors"] = [_actor_ref(store, spec) for spec in specs]
+    _require(event)
+    event.setdefault("id", default_id(event["date"], event["title"]))
+    event.setdefault("figures", [])
+    event.setdefault("tags", [])
+    context = [p for p in ([] if no_builtin else [_builtin()]) + data_paths if p != path]
+    if dry_run:
+        problems = check_event(event, context)
+        click.echo(json.dumps(ordered_event(event), ensure_ascii=False, indent=2))
+        if problems:
+            raise UsageError(f"the event has problems: {problems[0].path}: {problems[0].message}")
+        return
+    stored = add_event(path, event, context)
+    _say(f"added {stored['id']} to {path}")
+
+
+def _builtin() -> Path:
+    from idlib_cli.store import builtin_store_path
+
+    return builtin_store_path()
+
+
+def _event_from_json(handle: Any) -> dict[str, Any]:
+    try:
+        data = json.load(handle)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"--from-json: not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise UsageError("--from-json: expected one event as a JSON object")
+    return data
+
+
+_REQUIRED_PROMPTS = (("date", "Date (e.g. 2020-03-05, 2020-03, 2019-21)"), ("title", "Title"),
+                     ("summary", "Summary (your own words)"), ("type", "Type (e.g. talks)"))
+_SOURCE_PROMPTS = (("url", "Source URL"), ("publisher", "Publisher"), ("title", "Source title"))
+
+
+def _prompt_missing(event: dict[str, Any]) -> None:
+    for key, label in _REQUIRED_PROMPTS:
+        if not event.get(key):
+            event[key] = click.prompt(label).strip()
+    if not event.get("sources"):
+        source = {key: click.prompt(label).strip() for key, label in _SOURCE_PROMPTS}
+        published = click.prompt("Published (YYYY-MM-DD, empty if unknown)", default="",
+                                 show_default=False).strip()
+        event["sources"] = [source | ({"published": published} if published else {})]
+
+
+def _prompt_list(label: str) -> list[str]:
+    return [part.strip() for part in click.prompt(label).split(",") if part.strip()]
+
+
+def _actor_ref(store: Store, spec: str) -> dict[str, str]:
+    from idlib_cli.model import ACTOR_ROLES
+
+    name, _, role = spec.rpartition(":")
+    if not name or role not in ACTOR_ROLES:
+        name, role = spec, "participant"
+    return {"id": store.resolve_actor(name), "role": role}
+
+
+def _require(event: dict[str, Any]) -> None:
+    flags = {"date": "--date", "title": "--title", "summary": "--summary", "type": "--type",
+             "actors": "--actor", "sources": "--source/--publisher/--source-title"}
+    missing = [flag for key, flag in flags.items() if not event.get(key)]
+    if missing:
+        raise UsageError(f"missing {', '.join(missing)} (or run on a terminal to be asked)")
 
 
 def _default(fmt: str | None, every: Sequence[str], columns: Sequence[str]) -> Sequence[str]:

@@ -76,6 +76,7 @@ class Event:
     figures: tuple[Figure, ...] = ()
     tags: tuple[str, ...] = ()
     date_note: str | None = None
+    note: str | None = None  # e.g. a claim no source confirms, kept as a claim
     origin: str = field(default="", compare=False)  # the store file it came from
 
 

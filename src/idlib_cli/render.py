@@ -19,7 +19,8 @@ from idlib_cli.query import Activity
 Record = dict[str, Any]
 
 EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
-                "type", "actors", "location", "figures", "sources", "tags", "date_note", "url")
+                "type", "actors", "location", "figures", "sources", "tags", "date_note", "note",
+                "url")
 EVENT_DEFAULT_COLUMNS = ("date", "id", "type", "actors", "title")
 ACTOR_FIELDS = ("id", "name", "kind", "aliases", "parent", "successor_of", "events", "first",
                 "last", "note")
@@ -51,6 +52,7 @@ def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
                      "published": s.published} for s in event.sources],
         "tags": list(event.tags),
         "date_note": event.date_note,
+        "note": event.note,
         "url": event.sources[0].url if event.sources else None,
     }
 
@@ -259,6 +261,8 @@ def event_sheet(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     if record["location"]:
         rows.append(("location", record["location"]["name"]))
     rows.append(("summary", record["summary"]))
+    if record["note"]:
+        rows.append(("note", record["note"]))
     rows += [("actor", f"{a['name']} ({a['id']}), {a['role']}") for a in record["actors"]]
     for figure in record["figures"]:
         qualifier = f"{figure['qualifier']} " if figure["qualifier"] else ""

@@ -195,6 +195,7 @@ def parse_event(value: Any, at: tuple[PathPart, ...], file: str) -> Event:
                                                     default=[]))),
         tags=_strings(obj, "tags", at),
         date_note=_get(obj, "date_note", str, at, required=False),
+        note=_get(obj, "note", str, at, required=False),
         origin=file,
     )
 

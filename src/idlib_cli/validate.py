@@ -71,21 +71,49 @@ class _Collector:
                                      locate_line(self.text, parts), message))
 
 
+@dataclass(frozen=True)
+class Document:
+    """A store file's name, its text (for line numbers) and its parsed JSON."""
+
+    file: str
+    text: str
+    data: Any
+
+
+def read_document(path: Path) -> Document:
+    data, text = read_json(path)
+    return Document(str(path), text, data)
+
+
 def validate(paths: Sequence[Path], context: Sequence[Path] = ()) -> list[Problem]:
     """Check `paths`; actors defined in `context` files (e.g. the built-in store) may be used."""
     problems: list[Problem] = []
-    parsed: list[_Parsed] = []
+    documents: dict[Path, Document] = {}
     for path in [*context, *paths]:
         try:
-            document, text = read_json(path)
+            documents[path] = read_document(path)
         except StoreError as error:
-            problems.append(Problem(error.file or str(path), "$", error.line, error.reason))
-            continue
-        collector = _Collector(str(path), text)
-        parsed.append(_check_file(document, collector))
-        if path in paths:
+            if path in paths:
+                problems.append(Problem(error.file or str(path), "$", error.line, error.reason))
+    targets = [documents[p] for p in paths if p in documents]
+    background = [documents[p] for p in context if p in documents and p not in paths]
+    return sorted(problems + validate_documents(targets, background),
+                  key=lambda p: (p.file, p.line or 0, p.path))
+
+
+def validate_documents(targets: Sequence[Document],
+                       context: Sequence[Document] = ()) -> list[Problem]:
+    """Every problem in `targets`; `context` documents only lend their actors and ids."""
+    problems: list[Problem] = []
+    parsed: list[_Parsed] = []
+    checked: list[_Parsed] = []
+    for document, is_target in [*((d, False) for d in context), *((d, True) for d in targets)]:
+        collector = _Collector(document.file, document.text)
+        item = _check_file(document.data, collector)
+        parsed.append(item)
+        if is_target:
+            checked.append(item)
             problems += collector.problems
-    checked = [item for item in parsed if Path(item.file) in set(paths)]
     problems += _check_across(parsed, checked)
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.path))
 
