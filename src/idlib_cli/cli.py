@@ -345,7 +345,7 @@ def add(target: Path | None, date_text: str | None, title: str | None, summary: 
         source = {"url": source_url, "publisher": publisher, "title": source_title,
                   "published": published}
         event["sources"] = [{k: v for k, v in source.items() if v}]
-    interactive = from_json is None and sys.stdin.isatty()
+    interactive = from_json is None and sys.stdin is not None and sys.stdin.isatty()
     if interactive:
         _prompt_missing(event)
     if actor_specs or (interactive and not event.get("actors")):

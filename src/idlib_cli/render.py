@@ -191,6 +191,9 @@ def write_tsv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
         out.write("\t".join(tsv_cell(flat(record[name])) for name in fields) + "\n")
 
 
+NARROW = 50  # below this many columns a table is unreadable: stack the fields instead
+
+
 def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
                 color: bool, cell: Callable[[str, Record], str] | None = None) -> None:
     """A Rich table; every cell is a Text object, so store text is never read as markup."""
@@ -198,16 +201,30 @@ def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, no_color=not color, highlight=False, emoji=False,
-                      force_terminal=None)
-    table = Table(show_lines=False, show_edge=False, header_style="bold" if color else "", box=None
-                  if not color else _box(), pad_edge=False, expand=False)
+    console = Console(file=out, no_color=not color, highlight=False, emoji=False)
+    if console.width < NARROW:
+        _write_stacked(records, fields, console, cell or _default_cell)
+        return
+    table = Table(show_edge=False, header_style="bold" if color else "",
+                  box=_box() if color else None, pad_edge=False)
     for name in fields:
         table.add_column(_heading(name), overflow="fold", no_wrap=name in ("date", "id"),
                          ratio=3 if name in ("title", "summary") else None)
     for record in records:
         table.add_row(*(Text(one_line((cell or _default_cell)(name, record))) for name in fields))
     console.print(table)
+
+
+def _write_stacked(records: Sequence[Record], fields: Sequence[str], console: Any,
+                   cell: Callable[[str, Record], str]) -> None:
+    from rich.text import Text
+
+    for index, record in enumerate(records):
+        if index:
+            console.print()
+        for name in fields:
+            console.print(Text(f"{_heading(name)}: {one_line(cell(name, record))}"),
+                          overflow="fold")
 
 
 def _box() -> Any:

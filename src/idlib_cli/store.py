@@ -302,35 +302,62 @@ def merge(files: Sequence[StoreFile]) -> Store:
     actor_home: dict[str, str] = {}
     events: dict[str, Event] = {}
     for store_file in files:
-        for actor in store_file.actors:
-            _refuse_duplicate("actor", actor.id, actor_home, store_file.path)
+        for index, actor in enumerate(store_file.actors):
+            if actor.id in actor_home:
+                _duplicate("actor", actor.id, actor_home[actor.id], store_file.path,
+                           ("actors", index, "id"))
+            actor_home[actor.id] = store_file.path
             actors[actor.id] = actor
-        for event in store_file.events:
+        for index, event in enumerate(store_file.events):
             if event.id in events:
-                _refuse_duplicate("event", event.id, {event.id: events[event.id].origin},
-                                  store_file.path)
+                _duplicate("event", event.id, events[event.id].origin, store_file.path,
+                           ("events", index, "id"))
             events[event.id] = event
-    _check_references(actors, events.values())
+    for store_file in files:
+        _check_references(store_file, actors)
     ordered = tuple(sorted(events.values(), key=chronological))
     return Store(tuple(files), actors, ordered, events)
 
 
-def _refuse_duplicate(what: str, key: str, homes: dict[str, str], path: str) -> None:
-    if key in homes:
-        where = f"both {homes[key]} and {path}" if homes[key] != path else f"{path} twice"
-        raise StoreError(f"{what} id {key!r} is defined in {where}: rename one of them")
-    homes[key] = path
+def _error_at(file: str, parts: tuple[PathPart, ...], message: str) -> StoreError:
+    """A StoreError that names the line: the file is read again, on this error path only."""
+    try:
+        text = Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return StoreError(message, file=file, path=format_path(parts),
+                      line=locate_line(text, parts) if text else None)
 
 
-def _check_references(actors: Mapping[str, Actor], events: Iterable[Event]) -> None:
-    for actor in actors.values():
+def _duplicate(what: str, key: str, first: str, second: str,
+               parts: tuple[PathPart, ...]) -> None:
+    where = f"both {first} and {second}" if first != second else "this file twice"
+    raise _error_at(second, parts, f"{what} id {key!r} is defined in {where}: rename one of them")
+
+
+def _check_references(store_file: StoreFile, actors: Mapping[str, Actor]) -> None:
+    for index, actor in enumerate(store_file.actors):
         if actor.parent and actor.parent not in actors:
-            raise StoreError(f"actor {actor.id!r} has unknown parent {actor.parent!r}")
-    for event in events:
-        for ref in event.actors:
+            raise _error_at(store_file.path, ("actors", index, "parent"),
+                            f"actor {actor.id!r} has unknown parent {actor.parent!r}")
+        if _in_cycle(actor.id, actors):
+            raise _error_at(store_file.path, ("actors", index, "parent"),
+                            f"actor {actor.id!r} is its own ancestor: break the parent cycle")
+    for index, event in enumerate(store_file.events):
+        for position, ref in enumerate(event.actors):
             if ref.id not in actors:
-                raise StoreError(f"event {event.id!r} names unknown actor {ref.id!r}: "
-                                 "define it in 'actors' of some store", file=event.origin)
+                raise _error_at(store_file.path, ("events", index, "actors", position, "id"),
+                                f"unknown actor {ref.id!r}: define it in 'actors' of a store "
+                                "(see 'idlib actors')")
+
+
+def _in_cycle(actor_id: str, actors: Mapping[str, Actor]) -> bool:
+    seen: set[str] = set()
+    current: str | None = actor_id
+    while current is not None and current in actors and current not in seen:
+        seen.add(current)
+        current = actors[current].parent
+    return current == actor_id
 
 
 def chronological(event: Event) -> tuple[Any, ...]:

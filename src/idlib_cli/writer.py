@@ -140,6 +140,7 @@ def add_event(path: Path, event: dict[str, Any], context: Sequence[Path] = ()) -
     check_target(path)
     context_documents = [read_document(p) for p in context if p.exists()]
     with locked(path):
+        _remove_stale_temporaries(path)
         document = _load_or_new(path)
         stored = ordered_event(event)
         events = [*document["events"], stored]
@@ -160,6 +161,14 @@ def check_event(event: dict[str, Any], context: Sequence[Path] = ()) -> list[Pro
     text = render_store(probe)
     return validate_documents([Document("(new event)", text, probe)],
                               [read_document(p) for p in context if p.exists()])
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporaries only exist while a writer holds the lock; under it, any found are orphans
+    of a killed writer."""
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            orphan.unlink()
 
 
 def _sort_key(event: Any) -> tuple[str, str]:
