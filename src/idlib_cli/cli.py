@@ -345,7 +345,7 @@ def add(target: Path | None, date_text: str | None, title: str | None, summary: 
         source = {"url": source_url, "publisher": publisher, "title": source_title,
                   "published": published}
         event["sources"] = [{k: v for k, v in source.items() if v}]
-    interactive = from_json is None and sys.stdin is not None and sys.stdin.isatty()
+    interactive = from_json is None and _stdin_is_terminal()
     if interactive:
         _prompt_missing(event)
     if actor_specs or (interactive and not event.get("actors")):
@@ -365,6 +365,10 @@ def add(target: Path | None, date_text: str | None, title: str | None, summary: 
         return
     stored = add_event(path, event, context)
     _say(f"added {stored['id']} to {path}")
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty()
 
 
 def _builtin() -> Path:
