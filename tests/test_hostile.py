@@ -41,7 +41,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int,
     assert result.stdout == ""
 
 
-# --- arguments -----------------------------------------------------------------------------------
+# --- arguments ---
 
 ARGUMENT_CASES: list[tuple[list[str], int, str]] = [
     (["events", "--actor", ""], 2, "empty actor name"),
@@ -92,7 +92,7 @@ def test_bad_arguments(args: list[str], code: int, phrase: str) -> None:
     assert_one_line_error(result, code, phrase)
 
 
-# --- store files ---------------------------------------------------------------------------------
+# --- store files ---
 
 
 def _with(change: Callable[[dict[str, Any]], Any]) -> bytes:
@@ -181,7 +181,7 @@ def test_same_id_in_two_stores_names_both_files(tmp_path: Path, tiny_path: Path)
     assert str(tiny_path) in result.stderr and str(other) in result.stderr
 
 
-# --- environment ---------------------------------------------------------------------------------
+# --- environment ---
 
 ENVIRONMENT_CASES: list[tuple[str, dict[str, str], list[str]]] = [
     ("no-color", {"NO_COLOR": "1"}, ["--table"]),
@@ -224,7 +224,7 @@ def test_add_with_closed_stdin_asks_for_flags_instead_of_prompting(tmp_path: Pat
     assert not (tmp_path / "n.json").exists()
 
 
-# --- output into closed pipes ----------------------------------------------------------------------
+# --- output into closed pipes ---
 
 PIPE_CASES = [(fmt, reader) for fmt in ("", "--table", "--json", "--jsonl", "--csv", "--tsv")
               for reader in ("head -1", "head -c 10")]
