@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,33 +74,37 @@ class Sample:
     stderr: str = ""
 
 
-def spawn(argv: Sequence[str], timeout: float, output: Path | None = None) -> Sample:
-    """Run argv once, stdout to /dev/null (or to `output`), and measure it."""
-    killed = threading.Event()
-    with open(output or os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+class Spawner:
+    """spawner.py, a lean process that runs each command: see there for why."""
 
-        def kill() -> None:
-            killed.set()
-            process.kill()
+    def __init__(self) -> None:
+        self.scratch = tempfile.TemporaryDirectory(prefix="idlib-bench-")
+        self.stderr = Path(self.scratch.name) / "stderr"
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(HERE / "spawner.py")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace").strip()
-    failure = None
-    if killed.is_set():
-        failure = "timeout"
-    elif process.returncode != 0:
-        failure = f"exit {process.returncode}"
-    return Sample(seconds, usage.ru_maxrss, failure, stderr)
+    def run(self, argv: Sequence[str], timeout: float, output: Path | None = None) -> Sample:
+        """Run argv once, stdout to /dev/null (or to `output`), and measure it."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        job = {"argv": list(argv), "stdout": str(output or os.devnull),
+               "stderr": str(self.stderr), "timeout": timeout}
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        reply = json.loads(self.process.stdout.readline())
+        stderr = reply.get("error") or self.stderr.read_text("utf-8", "replace").strip()
+        failure = None
+        if reply["timed_out"]:
+            failure = "timeout"
+        elif reply["status"] != 0:
+            failure = f"exit {reply['status']}"
+        return Sample(reply["seconds"], reply["maxrss_kib"], failure, stderr)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+        self.scratch.cleanup()
 
 
 def count_records(path: Path) -> int:
@@ -148,13 +151,13 @@ class Command:
         return max(rss) if rss else None
 
 
-def measure(commands: Sequence[Command], runs: int, timeout: float) -> None:
+def measure(spawner: Spawner, commands: Sequence[Command], runs: int, timeout: float) -> None:
     """One untimed first run of each command (kept as `first`), then `runs` runs in turns."""
     with tempfile.TemporaryDirectory(prefix="idlib-bench-") as scratch:
         for index, command in enumerate(commands):
             output = Path(scratch) / f"{index}.json" if command.check else None
             note(f"  first run: {command.label}")
-            command.first = spawn(command.argv, timeout, output)
+            command.first = spawner.run(command.argv, timeout, output)
             if output is not None and not command.first.failure:
                 command.records = count_records(output)
                 output.unlink()
@@ -162,7 +165,7 @@ def measure(commands: Sequence[Command], runs: int, timeout: float) -> None:
         note(f"  run {run + 1}/{runs}")
         for command in commands:
             if command.failure is None:
-                command.samples.append(spawn(command.argv, timeout))
+                command.samples.append(spawner.run(command.argv, timeout))
 
 
 # --- formatting ---------------------------------------------------------------------------------

@@ -284,7 +284,7 @@ def event_sheet(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     for figure in record["figures"]:
         qualifier = f"{figure['qualifier']} " if figure["qualifier"] else ""
         note = f" [{figure['note']}]" if figure["note"] else ""
-        rows.append(("figure", f"{figure['label']}: {qualifier}{flat(figure['value'])}, "
+        rows.append(("figure", f"{figure['label']}: {qualifier}{_number(figure['value'])}, "
                                f"according to {figure['claimed_by']}{note}"))
     for source in record["sources"]:
         published = f", {source['published']}" if source["published"] else ""
@@ -293,6 +293,11 @@ def event_sheet(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     if record["tags"]:
         rows.append(("tags", ", ".join(record["tags"])))
     return rows
+
+
+def _number(value: float) -> str:
+    """3136 -> '3,136' for reading; JSON keeps the plain number."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 def write_sheet(rows: Sequence[tuple[str, str]], out: TextIO, *, rich: bool, color: bool) -> None:
