@@ -42,7 +42,7 @@ def run_installed(target: Path, cwd: Path, *args: str) -> subprocess.CompletedPr
 def test_installed_tool_answers_from_another_directory(installed: Path, tmp_path: Path) -> None:
     where = run_installed(installed, tmp_path, "--version")
     assert where.returncode == 0, where.stderr
-    probe = subprocess.run([sys.executable, "-c", "import idlib_cli, sys; print(idlib_cli.__file__)"],
+    probe = subprocess.run([sys.executable, "-c", "import idlib_cli; print(idlib_cli.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path,
                            env={**os.environ, "PYTHONPATH": str(installed)})
     assert probe.stdout.startswith(str(installed))
