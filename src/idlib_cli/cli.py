@@ -7,7 +7,6 @@ Exit codes: 0 success (an empty result too), 1 runtime error (bad store, unknown
 from __future__ import annotations
 
 import codecs
-import difflib
 import json
 import os
 import sys
@@ -44,6 +43,8 @@ class IdlibGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise click.UsageError(f"no such command {name[:40]!r}.{hint}", ctx)

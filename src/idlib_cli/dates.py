@@ -7,7 +7,6 @@ the end of February of the next year.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, timedelta
 
@@ -54,7 +53,7 @@ def _single(text: str, original: str) -> tuple[date, date, str]:
     day = int(match["day"])
     if not 1 <= mid <= 12:
         raise DateError(f"no month {mid} in {original!r}: months run 01-12")
-    last_day = calendar.monthrange(year, mid)[1]
+    last_day = (_add_months(year, mid, 1) - timedelta(days=1)).day
     if not 1 <= day <= last_day:
         raise DateError(f"no day {day} in {year}-{mid:02d} ({original!r} is not a real date)")
     start = date(year, mid, day)

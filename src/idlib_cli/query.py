@@ -38,7 +38,8 @@ class Query:
 
 
 def run(store: Store, query: Query) -> list[Event]:
-    matching: Iterable[Event] = (e for e in store.events if matches(store, e, query))
+    needles = tuple(fold(word) for word in query.keywords)
+    matching: Iterable[Event] = (e for e in store.events if matches(store, e, query, needles))
     if query.reverse:
         matching = reversed(list(matching))
     return _take(matching, query.limit)
@@ -55,7 +56,8 @@ def _take(events: Iterable[Event], limit: int | None) -> list[Event]:
     return taken
 
 
-def matches(store: Store, event: Event, query: Query) -> bool:
+def matches(store: Store, event: Event, query: Query, needles: tuple[str, ...]) -> bool:
+    """Does `event` satisfy `query`? `needles` are the query's keywords, already folded."""
     if query.types and event.type not in query.types:
         return False
     if not event.date.overlaps(query.since, query.until):
@@ -63,9 +65,9 @@ def matches(store: Store, event: Event, query: Query) -> bool:
     event_actors = {ref.id for ref in event.actors}
     if any(event_actors.isdisjoint(wanted) for wanted in query.actor_sets):
         return False
-    if query.keywords:
+    if needles:
         haystack = searchable_text(store, event)
-        return all(fold(word) in haystack for word in query.keywords)
+        return all(needle in haystack for needle in needles)
     return True
 
 
@@ -75,7 +77,7 @@ def searchable_text(store: Store, event: Event) -> str:
     for ref in event.actors:
         actor = store.actors[ref.id]
         parts += [actor.name, *actor.aliases]
-    return " " + " | ".join(fold(part) for part in parts) + " "
+    return " " + fold(" \n ".join(parts)) + " "
 
 
 def resolve_types(known: Iterable[str], requested: Sequence[str]) -> frozenset[str]:

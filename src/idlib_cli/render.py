@@ -152,8 +152,15 @@ def _json_text(value: Any, *, indent: int | None, ascii_only: bool) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def write_json(records: Sequence[Record], out: TextIO, *, ascii_only: bool = False) -> None:
-    out.write(_json_text(list(records), indent=2, ascii_only=ascii_only) + "\n")
+def write_json(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
+    """A JSON array with one record per line: valid JSON, easy to diff and grep, and written
+    with the C encoder (an indented dump uses the pure-Python one, 10x slower)."""
+    separator = "[\n"
+    for record in records:
+        out.write(separator)
+        out.write(_json_text(record, indent=None, ascii_only=ascii_only))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
 def write_jsonl(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:

@@ -6,12 +6,10 @@ A broken file is reported with its name, line and JSON path, never with a traceb
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +34,11 @@ class InvalidAt(Exception):
 
 def builtin_store_path() -> Path:
     """The curated store: inside the installed wheel, or at the top of a source checkout."""
-    packaged = resources.files("idlib_cli").joinpath("data", "events.json")
+    # A plain path, not importlib.resources: that import alone costs more than parsing the store.
+    packaged = Path(__file__).resolve().parent / "data" / "events.json"
     if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "data" / "events.json"
+        return packaged
+    return packaged.parents[3] / "data" / "events.json"
 
 
 # --- reading one file -------------------------------------------------------------------------
@@ -247,6 +246,8 @@ class Store:
     def event(self, event_id: str) -> Event:
         found = self._events_by_id.get(event_id.strip())
         if found is None:
+            import difflib
+
             close = difflib.get_close_matches(event_id, self._events_by_id, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else \
                 "; list ids with 'idlib events --fields id,title'"
@@ -288,6 +289,8 @@ class Store:
             raise UsageError("empty actor name: give an id, name or alias (see 'idlib actors')")
         if key in self._actor_keys:
             return self._actor_keys[key]
+        import difflib
+
         shown = text if len(text) <= 60 else text[:57] + "..."
         close = difflib.get_close_matches(key, self._actor_keys, n=5, cutoff=0.6)
         suggestions = list(dict.fromkeys(self._actor_keys[k] for k in close))[:3]

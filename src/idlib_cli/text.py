@@ -12,6 +12,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """'Türkiye' -> 'turkiye', 'Hay'at Tahrir al-Sham' -> 'hay at tahrir al sham'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NON_WORD.sub(" ", stripped.translate(_LOOKALIKES)).strip()
+    if not text.isascii():  # the decomposition is the slow part; most text doesn't need it
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        text = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LOOKALIKES)
+    return _NON_WORD.sub(" ", text.lower()).strip()
