@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,9 @@ from click.testing import CliRunner, Result
 
 from idlib_cli.cli import cli
 from idlib_cli.store import Store, load
+
+# Every test process, and every subprocess it starts, prepares indexes in a scratch folder.
+os.environ["IDLIB_CACHE_DIR"] = tempfile.mkdtemp(prefix="idlib-test-cache-")
 
 
 def src(url: str = "https://example.org/a") -> dict[str, Any]:

@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
+from idlib_cli.records import event_record
 from idlib_cli.render import (
     EVENT_FIELDS,
-    event_record,
     flat,
     inert,
     tsv_cell,

@@ -1,4 +1,4 @@
-"""The command line: parse, build a Query, call the layers, render; map errors to exit codes.
+"""The command line: parse with Click, call `app`, and map errors to exit codes.
 
 Exit codes: 0 success (an empty result too), 1 runtime error (bad store, unknown event id),
 2 bad usage (unknown actor, unreadable date, bad option).
@@ -6,33 +6,20 @@ Exit codes: 0 success (an empty result too), 1 runtime error (bad store, unknown
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
-from idlib_cli import __version__, options
-from idlib_cli.dates import parse_user_date
+from idlib_cli import app, options
+from idlib_cli.catalog import open_catalog
 from idlib_cli.errors import IdlibError, UsageError
-from idlib_cli.query import Query, actor_activity, iter_types, resolve_types, run
-from idlib_cli.render import (
-    ACTOR_DEFAULT_COLUMNS,
-    ACTOR_FIELDS,
-    EVENT_DEFAULT_COLUMNS,
-    EVENT_FIELDS,
-    actor_record,
-    event_record,
-    event_sheet,
-    pick_fields,
-    write_records,
-    write_sheet,
-)
-from idlib_cli.store import Store, load
+from idlib_cli.render import write_records
+from idlib_cli.store import ActorIndex
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -72,34 +59,6 @@ class ReportedError(click.ClickException):
 # --- environment --------------------------------------------------------------------------------
 
 
-def _stdout() -> TextIO:
-    return sys.stdout
-
-
-def _is_utf8(stream: TextIO) -> bool:
-    try:
-        return codecs.lookup(stream.encoding or "ascii").name == "utf-8"
-    except LookupError:
-        return False
-
-
-def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or _stdout().isatty()
-
-
-def _format(chosen: str | None) -> str:
-    """Flags win; else a table for people on a terminal, plain lines for pipes."""
-    if chosen:
-        return chosen
-    return "table" if _stdout().isatty() else "plain"
-
-
-def _open_store(data_paths: Sequence[Path], no_builtin: bool) -> Store:
-    return load(data_paths, include_builtin=not no_builtin)
-
-
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -122,9 +81,7 @@ def cli(ctx: click.Context, version: bool, debug: bool) -> None:
       idlib show 2020-03-05-moscow-additional-protocol
     """
     if version:
-        store = _open_store(options._data_paths(ctx, ctx.command.params[0], ()), False)
-        data = f", data {store.data_version}" if store.data_version else ""
-        click.echo(f"idlib {__version__} ({len(store.events)} events{data})")
+        click.echo(app.version_line(options._data_paths(ctx, ctx.command.params[0], ())))
         ctx.exit(0)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
@@ -157,25 +114,9 @@ def events(actors: tuple[str, ...], since: str | None, until: str | None,
       idlib events --since 2020-03-01 --until 2020-03-31 | wc -l
       idlib events -k erdogan --fields date,title --csv
     """
-    chosen_fields = pick_fields(fields, EVENT_FIELDS, _default(fmt, EVENT_FIELDS,
-                                                                EVENT_DEFAULT_COLUMNS))
-    store = _open_store(data_paths, no_builtin)
-    query = Query(
-        actor_sets=tuple(store.with_descendants(store.resolve_actor(name)) for name in actors),
-        since=parse_user_date(since)[0] if since is not None else None,
-        until=parse_user_date(until)[1] if until is not None else None,
-        keywords=tuple(k for k in keywords),
-        types=resolve_types(iter_types(store), types),
-        limit=limit,
-        reverse=reverse,
-    )
-    if any(not k.strip() for k in keywords):
-        raise UsageError("empty --keyword: give a word to search for")
-    found = run(store, query)
-    records = [event_record(store.actors, event) for event in found]
-    _emit(records, chosen_fields, fmt, no_headers, no_color)
-    if _format(fmt) == "table" and sys.stderr.isatty():
-        _say(f"{len(found)} event{'s' if len(found) != 1 else ''}")
+    filters = app.EventFilters(actors, since, until, keywords, types, limit, reverse)
+    app.events(data_paths, not no_builtin, filters,
+               app.output_for(fmt, fields, no_headers, no_color))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -195,19 +136,8 @@ def actors(kinds: tuple[str, ...], fmt: str | None, fields: str | None, no_heade
       idlib actors --kind armed-group
       idlib actors --json | jq -r '.[] | select(.parent == "turkey") | .id'
     """
-    chosen_fields = pick_fields(fields, ACTOR_FIELDS, _default(fmt, ACTOR_FIELDS,
-                                                                ACTOR_DEFAULT_COLUMNS))
-    store = _open_store(data_paths, no_builtin)
-    known_kinds = {actor.kind for actor in store.actors.values()}
-    for kind in kinds:
-        if kind not in known_kinds:
-            raise UsageError(f"unknown actor kind {kind[:40]!r}: choose from "
-                             f"{', '.join(sorted(known_kinds))}")
-    activity = actor_activity(store)
-    chosen = sorted((a for a in store.actors.values() if not kinds or a.kind in kinds),
-                    key=lambda a: a.id)
-    records = [actor_record(actor, activity[actor.id]) for actor in chosen]
-    _emit(records, chosen_fields, fmt, no_headers, no_color)
+    app.actors(data_paths, not no_builtin, kinds,
+               app.output_for(fmt, fields, no_headers, no_color))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -224,13 +154,7 @@ def show(event_id: str, as_json: bool, no_color: bool, data_paths: list[Path],
       idlib show 2020-03-05-moscow-additional-protocol
       idlib show 2020-02-27-balyun-airstrike --json | jq '.figures'
     """
-    store = _open_store(data_paths, no_builtin)
-    record = event_record(store.actors, store.event(event_id))
-    out = _stdout()
-    if as_json:
-        write_records("jsonl", [record], list(record), out, ascii_only=not _is_utf8(out))
-        return
-    write_sheet(event_sheet(record), out, rich=out.isatty(), color=_use_color(no_color))
+    app.show(data_paths, not no_builtin, event_id, as_json, no_color)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -242,11 +166,7 @@ def types(data_paths: list[Path], no_builtin: bool) -> None:
     Example:
       idlib types
     """
-    store = _open_store(data_paths, no_builtin)
-    counts: dict[str, int] = {}
-    for name in iter_types(store):
-        counts[name] = counts.get(name, 0) + 1
-    for name, count in sorted(counts.items()):
+    for name, count in app.type_counts(data_paths, not no_builtin):
         click.echo(f"{name}\t{count}")
 
 
@@ -275,10 +195,10 @@ def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
     targets = list(paths) or [builtin]
     context = [] if no_builtin or builtin in targets else [builtin]
     problems = check(targets, context)
-    out = _stdout()
+    out = sys.stdout
     if as_json:
         write_records("json", [vars(p) for p in problems], ("file", "line", "path", "message"),
-                      out, ascii_only=not _is_utf8(out))
+                      out, ascii_only=not app.is_utf8(out))
     else:
         for problem in problems:
             out.write(f"{problem}\n")
@@ -350,9 +270,10 @@ def add(target: Path | None, date_text: str | None, title: str | None, summary: 
     if interactive:
         _prompt_missing(event)
     if actor_specs or (interactive and not event.get("actors")):
-        store = _open_store([p for p in data_paths if p != path and p.exists()], no_builtin)
+        catalog = open_catalog([p for p in data_paths if p != path and p.exists()],
+                               not no_builtin)
         specs = list(actor_specs) or _prompt_list("Actors (NAME[:ROLE], comma-separated)")
-        event["actors"] = [_actor_ref(store, spec) for spec in specs]
+        event["actors"] = [_actor_ref(catalog.actor_index, spec) for spec in specs]
     _require(event)
     event.setdefault("id", default_id(event["date"], event["title"]))
     event.setdefault("figures", [])
@@ -408,13 +329,13 @@ def _prompt_list(label: str) -> list[str]:
     return [part.strip() for part in click.prompt(label).split(",") if part.strip()]
 
 
-def _actor_ref(store: Store, spec: str) -> dict[str, str]:
+def _actor_ref(actors: ActorIndex, spec: str) -> dict[str, str]:
     from idlib_cli.model import ACTOR_ROLES
 
     name, _, role = spec.rpartition(":")
     if not name or role not in ACTOR_ROLES:
         name, role = spec, "participant"
-    return {"id": store.resolve_actor(name), "role": role}
+    return {"id": actors.resolve(name), "role": role}
 
 
 def _require(event: dict[str, Any]) -> None:
@@ -423,18 +344,6 @@ def _require(event: dict[str, Any]) -> None:
     missing = [flag for key, flag in flags.items() if not event.get(key)]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or run on a terminal to be asked)")
-
-
-def _default(fmt: str | None, every: Sequence[str], columns: Sequence[str]) -> Sequence[str]:
-    """JSON carries every field by default (it is the stable interface); columns suit text."""
-    return every if fmt in ("json", "jsonl") else columns
-
-
-def _emit(records: list[dict[str, Any]], fields: Sequence[str], fmt: str | None,
-          no_headers: bool, no_color: bool) -> None:
-    out = _stdout()
-    write_records(_format(fmt), records, fields, out, color=_use_color(no_color),
-                  ascii_only=not _is_utf8(out), header=not no_headers)
 
 
 # --- entry point ----------------------------------------------------------------------------------

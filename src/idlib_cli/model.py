@@ -80,6 +80,15 @@ class Event:
     origin: str = field(default="", compare=False)  # the store file it came from
 
 
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """How often, and from when to when, an actor appears in the store's events."""
+
+    events: int
+    first: date | None
+    last: date | None
+
+
 # The controlled vocabularies of the store (documented in data/README.md, enforced by
 # `idlib validate` and by data/schema/idlib-store.schema.json).
 EVENT_TYPES = frozenset({

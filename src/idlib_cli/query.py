@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from idlib_cli.errors import UsageError
-from idlib_cli.model import Event
+from idlib_cli.model import Activity, Actor, Event
 from idlib_cli.store import Store
 from idlib_cli.text import fold
 
@@ -38,7 +38,7 @@ class Query:
 
 
 def run(store: Store, query: Query) -> list[Event]:
-    needles = tuple(fold(word) for word in query.keywords)
+    needles = needles_of(query)
     matching: Iterable[Event] = (e for e in store.events if matches(store, e, query, needles))
     if query.reverse:
         matching = reversed(list(matching))
@@ -66,18 +66,26 @@ def matches(store: Store, event: Event, query: Query, needles: tuple[str, ...]) 
     if any(event_actors.isdisjoint(wanted) for wanted in query.actor_sets):
         return False
     if needles:
-        haystack = searchable_text(store, event)
+        haystack = searchable_text(store.actors, event)
         return all(needle in haystack for needle in needles)
     return True
 
 
-def searchable_text(store: Store, event: Event) -> str:
-    """Everything --keyword looks at, folded: title, summary, location, tags, actors' names."""
+def searchable_text(actors: Mapping[str, Actor], event: Event) -> str:
+    """Everything --keyword looks at, folded: title, summary, location, tags, actors' names.
+
+    Both engines call this, so a keyword matches the same events whichever one answers.
+    """
     parts: list[str] = [event.title, event.summary, event.location or "", *event.tags]
     for ref in event.actors:
-        actor = store.actors[ref.id]
+        actor = actors[ref.id]
         parts += [actor.name, *actor.aliases]
     return " " + fold(" \n ".join(parts)) + " "
+
+
+def needles_of(query: Query) -> tuple[str, ...]:
+    """The query's keywords as they are matched: folded."""
+    return tuple(fold(word) for word in query.keywords)
 
 
 def resolve_types(known: Iterable[str], requested: Sequence[str]) -> frozenset[str]:
@@ -99,15 +107,6 @@ def resolve_types(known: Iterable[str], requested: Sequence[str]) -> frozenset[s
 
 def iter_types(store: Store) -> Iterator[str]:
     return (event.type for event in store.events)
-
-
-@dataclass(frozen=True)
-class Activity:
-    """How often, and from when to when, an actor appears in the store's events."""
-
-    events: int
-    first: date | None
-    last: date | None
 
 
 def actor_activity(store: Store) -> dict[str, Activity]:

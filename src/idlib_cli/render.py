@@ -13,10 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from idlib_cli.errors import UsageError
-from idlib_cli.model import Actor, Event
-from idlib_cli.query import Activity
-
-Record = dict[str, Any]
+from idlib_cli.records import Record
 
 EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
                 "type", "actors", "location", "figures", "sources", "tags", "date_note", "note",
@@ -28,48 +25,6 @@ ACTOR_DEFAULT_COLUMNS = ("id", "name", "kind", "parent", "events", "first", "las
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "plain")
 
 # --- records ----------------------------------------------------------------------------------
-
-
-def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
-    """One event as the documented JSON object."""
-    return {
-        "id": event.id,
-        "date": event.date.text,
-        "start": event.date.start.isoformat(),
-        "end": event.date.last.isoformat(),
-        "precision": event.date.precision,
-        "approximate": event.date.approximate,
-        "title": event.title,
-        "summary": event.summary,
-        "type": event.type,
-        "actors": [{"id": ref.id, "name": actors[ref.id].name, "role": ref.role}
-                   for ref in event.actors],
-        "location": {"name": event.location} if event.location else None,
-        "figures": [{"label": f.label, "value": f.value, "qualifier": f.qualifier,
-                     "claimed_by": f.claimed_by, "source_url": f.source_url, "note": f.note}
-                    for f in event.figures],
-        "sources": [{"url": s.url, "publisher": s.publisher, "title": s.title,
-                     "published": s.published} for s in event.sources],
-        "tags": list(event.tags),
-        "date_note": event.date_note,
-        "note": event.note,
-        "url": event.sources[0].url if event.sources else None,
-    }
-
-
-def actor_record(actor: Actor, activity: Activity) -> Record:
-    return {
-        "id": actor.id,
-        "name": actor.name,
-        "kind": actor.kind,
-        "aliases": list(actor.aliases),
-        "parent": actor.parent,
-        "successor_of": list(actor.successor_of),
-        "events": activity.events,
-        "first": activity.first.isoformat() if activity.first else None,
-        "last": activity.last.isoformat() if activity.last else None,
-        "note": actor.note,
-    }
 
 
 def pick_fields(requested: str | None, allowed: Sequence[str],
@@ -149,7 +104,7 @@ def _flat_item(item: Any) -> str:
 def _json_text(value: Any, *, indent: int | None, ascii_only: bool) -> str:
     text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
     # JSON escapes C0 controls already; escape the rest losslessly so a terminal never obeys them.
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE.sub(_unicode_escape, text)
 
 
 def write_json(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
@@ -161,6 +116,25 @@ def write_json(records: Iterable[Record], out: TextIO, *, ascii_only: bool = Fal
         out.write(_json_text(record, indent=None, ascii_only=ascii_only))
         separator = ",\n"
     out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def write_json_texts(texts: Iterable[str], out: TextIO, *, lines: bool) -> None:
+    """Records already encoded as compact JSON: as an array, or one per line (JSONL)."""
+    escape = _UNSAFE.sub
+    if lines:
+        for text in texts:
+            out.write(escape(_unicode_escape, text) + "\n")
+        return
+    separator = "[\n"
+    for text in texts:
+        out.write(separator)
+        out.write(escape(_unicode_escape, text))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def write_jsonl(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:

@@ -230,29 +230,11 @@ def _figure(value: Any, at: tuple[PathPart, ...]) -> Figure:
 # --- the merged store -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Store:
-    """Actors and events from one or more files, merged, with events in chronological order."""
+class ActorIndex:
+    """Names to ids, and parents to children, for any set of actors (both engines use it)."""
 
-    files: tuple[StoreFile, ...]
-    actors: Mapping[str, Actor]
-    events: tuple[Event, ...]
-    _events_by_id: Mapping[str, Event] = field(repr=False)
-
-    @property
-    def data_version(self) -> str | None:
-        return next((f.data_version for f in self.files if f.data_version), None)
-
-    def event(self, event_id: str) -> Event:
-        found = self._events_by_id.get(event_id.strip())
-        if found is None:
-            import difflib
-
-            close = difflib.get_close_matches(event_id, self._events_by_id, n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(close)}?" if close else \
-                "; list ids with 'idlib events --fields id,title'"
-            raise NotFoundError(f"no event with id {event_id!r}{hint}")
-        return found
+    def __init__(self, actors: Mapping[str, Actor]) -> None:
+        self.actors = actors
 
     @cached_property
     def children(self) -> Mapping[str, tuple[str, ...]]:
@@ -274,7 +256,7 @@ class Store:
         return frozenset(found)
 
     @cached_property
-    def _actor_keys(self) -> Mapping[str, str]:
+    def _keys(self) -> Mapping[str, str]:
         """Folded id, name and alias -> actor id."""
         keys: dict[str, str] = {}
         for actor in self.actors.values():
@@ -282,21 +264,60 @@ class Store:
                 keys.setdefault(fold(label), actor.id)
         return keys
 
-    def resolve_actor(self, text: str) -> str:
+    def resolve(self, text: str) -> str:
         """A name as typed ('Ankara', 'türkiye', 'HTS') -> actor id, or a UsageError with hints."""
         key = fold(text)
         if not key:
             raise UsageError("empty actor name: give an id, name or alias (see 'idlib actors')")
-        if key in self._actor_keys:
-            return self._actor_keys[key]
+        if key in self._keys:
+            return self._keys[key]
         import difflib
 
         shown = text if len(text) <= 60 else text[:57] + "..."
-        close = difflib.get_close_matches(key, self._actor_keys, n=5, cutoff=0.6)
-        suggestions = list(dict.fromkeys(self._actor_keys[k] for k in close))[:3]
+        close = difflib.get_close_matches(key, self._keys, n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self._keys[k] for k in close))[:3]
         hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else \
             "list the known actors with 'idlib actors'"
         raise UsageError(f"unknown actor {shown!r}: {hint}")
+
+
+def unknown_event(event_id: str, known: Iterable[str]) -> NotFoundError:
+    import difflib
+
+    close = difflib.get_close_matches(event_id, list(known), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else \
+        "; list ids with 'idlib events --fields id,title'"
+    return NotFoundError(f"no event with id {event_id!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Store:
+    """Actors and events from one or more files, merged, with events in chronological order."""
+
+    files: tuple[StoreFile, ...]
+    actors: Mapping[str, Actor]
+    events: tuple[Event, ...]
+    _events_by_id: Mapping[str, Event] = field(repr=False)
+
+    @property
+    def data_version(self) -> str | None:
+        return next((f.data_version for f in self.files if f.data_version), None)
+
+    def event(self, event_id: str) -> Event:
+        found = self._events_by_id.get(event_id.strip())
+        if found is None:
+            raise unknown_event(event_id, self._events_by_id)
+        return found
+
+    @cached_property
+    def actor_index(self) -> ActorIndex:
+        return ActorIndex(self.actors)
+
+    def with_descendants(self, actor_id: str) -> frozenset[str]:
+        return self.actor_index.with_descendants(actor_id)
+
+    def resolve_actor(self, text: str) -> str:
+        return self.actor_index.resolve(text)
 
 
 def merge(files: Sequence[StoreFile]) -> Store:
@@ -343,7 +364,7 @@ def _check_references(store_file: StoreFile, actors: Mapping[str, Actor]) -> Non
         if actor.parent and actor.parent not in actors:
             raise _error_at(store_file.path, ("actors", index, "parent"),
                             f"actor {actor.id!r} has unknown parent {actor.parent!r}")
-        if _in_cycle(actor.id, actors):
+        if in_cycle(actor.id, actors):
             raise _error_at(store_file.path, ("actors", index, "parent"),
                             f"actor {actor.id!r} is its own ancestor: break the parent cycle")
     for index, event in enumerate(store_file.events):
@@ -354,7 +375,7 @@ def _check_references(store_file: StoreFile, actors: Mapping[str, Actor]) -> Non
                                 "(see 'idlib actors')")
 
 
-def _in_cycle(actor_id: str, actors: Mapping[str, Actor]) -> bool:
+def in_cycle(actor_id: str, actors: Mapping[str, Actor]) -> bool:
     seen: set[str] = set()
     current: str | None = actor_id
     while current is not None and current in actors and current not in seen:

@@ -1,0 +1,128 @@
+"""One interface over two engines: the in-memory store and the prepared SQLite index.
+
+Commands ask a `Catalog`; `open_catalog` picks the engine. Both build records with
+`records.event_record` and match with `query.searchable_text`, and a test runs the same queries
+through both and compares the answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from idlib_cli.errors import UsageError
+from idlib_cli.model import Activity, Actor
+from idlib_cli.query import Query, actor_activity, run
+from idlib_cli.records import Record, event_record
+from idlib_cli.store import ActorIndex, Store, builtin_store_path, load
+
+ENGINES = ("auto", "index", "memory")
+
+
+class Catalog(Protocol):
+    @property
+    def actors(self) -> Mapping[str, Actor]: ...
+
+    @property
+    def actor_index(self) -> ActorIndex: ...
+
+    @property
+    def data_version(self) -> str | None: ...
+
+    def count(self) -> int: ...
+
+    def type_counts(self) -> dict[str, int]: ...
+
+    def search(self, query: Query) -> Iterator[Record]: ...
+
+    def search_json(self, query: Query) -> Iterator[str]:
+        """Each matching record as compact JSON text (what --json prints, fast)."""
+        ...
+
+    def record(self, event_id: str) -> Record: ...
+
+    def activity(self) -> dict[str, Activity]: ...
+
+
+class MemoryCatalog:
+    """Everything parsed into memory: the reference engine, and the fallback."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def actors(self) -> Mapping[str, Actor]:
+        return self.store.actors
+
+    @property
+    def actor_index(self) -> ActorIndex:
+        return self.store.actor_index
+
+    @property
+    def data_version(self) -> str | None:
+        return self.store.data_version
+
+    def count(self) -> int:
+        return len(self.store.events)
+
+    def type_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for event in self.store.events:
+            counts[event.type] = counts.get(event.type, 0) + 1
+        return counts
+
+    def search(self, query: Query) -> Iterator[Record]:
+        return (event_record(self.store.actors, event) for event in run(self.store, query))
+
+    def search_json(self, query: Query) -> Iterator[str]:
+        return (json.dumps(record, ensure_ascii=False) for record in self.search(query))
+
+    def record(self, event_id: str) -> Record:
+        return event_record(self.store.actors, self.store.event(event_id))
+
+    def activity(self) -> dict[str, Activity]:
+        return actor_activity(self.store)
+
+
+def store_paths(data_paths: Sequence[Path], include_builtin: bool) -> list[Path]:
+    """The files to read, built-in first, each once."""
+    chosen = ([builtin_store_path()] if include_builtin else []) + list(data_paths)
+    unique: list[Path] = []
+    for path in chosen:
+        if not any(_same(path, other) for other in unique):
+            unique.append(path)
+    if not unique:
+        raise UsageError("no store to read: drop --no-builtin or give --data PATH")
+    return unique
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a == b
+
+
+def open_catalog(data_paths: Sequence[Path], include_builtin: bool = True) -> Catalog:
+    """The prepared index when it can be had; otherwise (or with IDLIB_ENGINE=memory) memory.
+
+    Anything the index cannot prepare, a broken store included, goes to the in-memory engine,
+    whose errors name the file, line and JSON path.
+    """
+    paths = store_paths(data_paths, include_builtin)
+    engine = os.environ.get("IDLIB_ENGINE", "auto").strip().lower() or "auto"
+    if engine not in ENGINES:
+        raise UsageError(f"IDLIB_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
+    if engine != "memory" and all(path.is_file() for path in paths):
+        from idlib_cli.index import IndexUnavailable, open_index
+
+        try:
+            return open_index(paths)
+        except IndexUnavailable:
+            if engine == "index":
+                raise UsageError("IDLIB_ENGINE=index, but the index can't be prepared for "
+                                 "these stores (run 'idlib validate' on them)") from None
+    return MemoryCatalog(load(paths, include_builtin=False))

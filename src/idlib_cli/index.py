@@ -1,0 +1,519 @@
+"""The prepared index: a SQLite copy of the stores, made once and reused until a store changes.
+
+The JSON files stay the source of truth and the only thing people edit. The index exists so
+that a million-event store answers in well under a second and the built-in store answers
+without parsing JSON at start-up. It is built by streaming the files (memory stays flat),
+checked with the same parser as the in-memory engine, and written to a temporary file that is
+renamed into place only when complete. A stale, foreign or corrupt index is rebuilt, never
+trusted. Anything this engine cannot prepare (a broken store, an unwritable cache) makes the
+caller fall back to the in-memory engine, which reports the problem precisely.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from idlib_cli.model import Activity, Actor, Event
+from idlib_cli.query import Query, needles_of, searchable_text
+from idlib_cli.records import Record, event_record
+from idlib_cli.store import (
+    SCHEMA_VERSION,
+    ActorIndex,
+    InvalidAt,
+    in_cycle,
+    parse_actor,
+    parse_event,
+    unknown_event,
+)
+
+ENGINE_VERSION = 1
+APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
+FULL_HASH_LIMIT = 64 * 1024**2  # hash whole files up to this size on every run
+SAMPLES = 64  # blocks read from a larger file when its size and mtime are unchanged
+CHUNK = 1024**2
+MAX_ELEMENT = 64 * 1024**2
+PROGRESS_MIN_BYTES = 16 * 1024**2
+TRIGRAM = 3  # keywords this long use the trigram index; shorter ones scan
+
+
+class IndexUnavailable(Exception):
+    """This engine can't answer for these stores; use the in-memory one."""
+
+
+# --- where, and whether it is still good -----------------------------------------------------
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("IDLIB_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "idlib"
+
+
+def index_path(paths: Sequence[Path]) -> Path:
+    key = "\n".join(str(path.resolve()) for path in paths)
+    return cache_dir() / f"index-{hashlib.sha256(key.encode()).hexdigest()[:20]}.sqlite"
+
+
+def _digest(path: Path, size: int, *, sampled: bool) -> str:
+    """A content hash: the whole file, or for a large unchanged-looking file, spread samples."""
+    hasher = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        if not sampled:
+            while block := handle.read(CHUNK):
+                hasher.update(block)
+            return "full:" + hasher.hexdigest()
+        for n in range(SAMPLES + 1):
+            handle.seek(max(0, (size - 65536) * n // SAMPLES))
+            hasher.update(handle.read(65536))
+    return "sampled:" + hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class FileState:
+    path: str
+    size: int
+    mtime_ns: int
+    full: str  # full content hash, taken when the index was built
+    sampled: str | None  # sampled hash, for large files
+
+
+def file_state(path: Path) -> FileState:
+    info = path.stat()
+    sampled = _digest(path, info.st_size, sampled=True) if info.st_size > FULL_HASH_LIMIT \
+        else None
+    return FileState(str(path.resolve()), info.st_size, info.st_mtime_ns,
+                     _digest(path, info.st_size, sampled=False), sampled)
+
+
+def _still_current(recorded: FileState, path: Path) -> bool:
+    """Is the file's content what the index was built from?
+
+    Small files are hashed in full every time. A large file whose size and mtime are unchanged
+    is checked by sampled blocks (hashing a gigabyte on every query would cost seconds); if its
+    size or mtime changed, it is hashed in full, so a `touch` alone doesn't force a rebuild.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if info.st_size != recorded.size:
+        return False
+    if info.st_size <= FULL_HASH_LIMIT:
+        return _digest(path, info.st_size, sampled=False) == recorded.full
+    if info.st_mtime_ns == recorded.mtime_ns:
+        return _digest(path, info.st_size, sampled=True) == recorded.sampled
+    return _digest(path, info.st_size, sampled=False) == recorded.full
+
+
+# --- reading a store file as a stream ---------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a store")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+class _Stream:
+    """Top-level members of one store file; elements of 'actors' and 'events' one at a time."""
+
+    def __init__(self, path: Path, on_bytes: Any = None) -> None:
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.buffer = ""
+        self.pos = 0
+        self.eof = False
+        self.on_bytes = on_bytes
+        self.lists: set[str] = set()  # which of 'actors' and 'events' were present as lists
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def _fill(self) -> None:
+        chunk = self.handle.read(CHUNK)
+        self.eof = not chunk
+        if self.on_bytes and chunk:
+            self.on_bytes(len(chunk))
+        self.buffer = self.buffer[self.pos:] + self.decoder.decode(chunk, final=self.eof)
+        self.pos = 0
+
+    def _peek(self) -> str:
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buffer) or self.eof:
+                return self.buffer[self.pos] if self.pos < len(self.buffer) else ""
+            self._fill()
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            raise ValueError(f"expected {char!r}")
+        self.pos += 1
+
+    def _value(self) -> Any:
+        self._peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError:
+                if self.eof or len(self.buffer) - self.pos > MAX_ELEMENT:
+                    raise
+                self._fill()
+                continue
+            if end >= len(self.buffer) and not self.eof:  # a number may continue
+                self._fill()
+                continue
+            self.pos = end
+            return value
+
+    def members(self) -> Iterator[tuple[str, Any, Any]]:
+        """('actors' | 'events', index, element) or ('', key, value) for other members."""
+        self._expect("{")
+        if self._peek() == "}":
+            return
+        while True:
+            key = self._value()
+            self._expect(":")
+            if key in ("actors", "events") and self._peek() == "[":
+                self.pos += 1
+                self.lists.add(key)
+                index = 0
+                if self._peek() == "]":
+                    self.pos += 1
+                else:
+                    while True:
+                        yield key, index, self._value()
+                        index += 1
+                        separator = self._peek()
+                        self.pos += 1
+                        if separator == "]":
+                            break
+                        if separator != ",":
+                            raise ValueError("expected ',' or ']'")
+            else:
+                yield "", key, self._value()
+            separator = self._peek()
+            self.pos += 1
+            if separator == "}":
+                break
+            if separator != ",":
+                raise ValueError("expected ',' or '}'")
+        if self._peek() != "":
+            raise ValueError("extra data after the store object")
+
+
+# --- building ----------------------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE actors (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, start INTEGER NOT NULL,
+                     stop INTEGER NOT NULL, type TEXT NOT NULL);
+CREATE TABLE texts (rowid INTEGER PRIMARY KEY, haystack TEXT NOT NULL);
+CREATE TABLE records (rowid INTEGER PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE event_actors (actor TEXT NOT NULL, rowid INTEGER NOT NULL,
+                           PRIMARY KEY (actor, rowid)) WITHOUT ROWID;
+"""
+FINISH = """
+CREATE INDEX events_order ON events (start, stop, id);
+CREATE INDEX events_by_type ON events (type);
+CREATE VIRTUAL TABLE texts_fts USING fts5(haystack, content='texts', content_rowid='rowid',
+                                          tokenize='trigram');
+INSERT INTO texts_fts(texts_fts) VALUES ('rebuild');
+"""
+
+
+def _actor_json(actor: Actor) -> str:
+    return json.dumps([actor.id, actor.name, actor.kind, list(actor.aliases), actor.parent,
+                       list(actor.successor_of), actor.note], ensure_ascii=False)
+
+
+def _actor_from_json(text: str) -> Actor:
+    id_, name, kind, aliases, parent, successor_of, note = json.loads(text)
+    return Actor(id_, name, kind, tuple(aliases), parent, tuple(successor_of), note)
+
+
+class _Builder:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+        self.actors: dict[str, Actor] = {}
+        self.rowid = 0
+        self.data_version: str | None = None
+        self.batch: list[Event] = []
+        self.pending: dict[int, Event] = {}  # events naming actors not yet seen
+
+    def add_file(self, path: Path, on_bytes: Any) -> None:
+        stream = _Stream(path, on_bytes)
+        seen_version = False
+        try:
+            for kind, key, value in stream.members():
+                if kind == "actors":
+                    self._add_actor(parse_actor(value, ("actors", key)))
+                elif kind == "events":
+                    self.batch.append(parse_event(value, ("events", key), str(path)))
+                    if len(self.batch) >= 5000:
+                        self._flush()
+                elif key == "schema_version":
+                    seen_version = value == SCHEMA_VERSION and type(value) is int
+                elif key == "data_version" and isinstance(value, str):
+                    self.data_version = self.data_version or value
+                elif key in ("actors", "events") or (key == "data_version" and value is not None):
+                    raise IndexUnavailable(f"{key} has the wrong type")
+            self._flush()
+        except (ValueError, InvalidAt, RecursionError, UnicodeDecodeError) as error:
+            raise IndexUnavailable(str(error)) from None
+        finally:
+            stream.close()
+        if not (seen_version and "events" in stream.lists):
+            raise IndexUnavailable("not a valid store")
+
+    def _add_actor(self, actor: Actor) -> None:
+        if actor.id in self.actors:
+            raise IndexUnavailable(f"actor {actor.id} defined twice")
+        self.actors[actor.id] = actor
+        self.db.execute("INSERT INTO actors VALUES (?, ?)", (actor.id, _actor_json(actor)))
+
+    def _flush(self) -> None:
+        rows: list[tuple[Any, ...]] = []
+        texts: list[tuple[int, str]] = []
+        records: list[tuple[int, str]] = []
+        links: list[tuple[str, int]] = []
+        for event in self.batch:
+            self.rowid += 1
+            rows.append((self.rowid, event.id, event.date.start.toordinal(),
+                         event.date.end.toordinal(), event.type))
+            links += [(ref.id, self.rowid) for ref in event.actors]
+            if all(ref.id in self.actors for ref in event.actors):
+                texts.append((self.rowid, searchable_text(self.actors, event)))
+                records.append((self.rowid, _record_json(self.actors, event)))
+            else:  # an actor defined later (in this file or another): finish it at the end
+                self.pending[self.rowid] = event
+        self.batch.clear()
+        try:
+            self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", rows)
+        except sqlite3.IntegrityError:
+            raise IndexUnavailable("duplicate event id") from None
+        self.db.executemany("INSERT INTO texts VALUES (?, ?)", texts)
+        self.db.executemany("INSERT INTO records VALUES (?, ?)", records)
+        self.db.executemany("INSERT OR IGNORE INTO event_actors VALUES (?, ?)", links)
+
+    def finish(self) -> None:
+        for actor in self.actors.values():
+            if (actor.parent and actor.parent not in self.actors) or \
+                    in_cycle(actor.id, self.actors):
+                raise IndexUnavailable("bad actor parent")
+        unknown = self.db.execute("SELECT 1 FROM event_actors WHERE actor NOT IN "
+                                  "(SELECT id FROM actors) LIMIT 1").fetchone()
+        if unknown:
+            raise IndexUnavailable("unknown actor")
+        for rowid, event in self.pending.items():
+            self.db.execute("INSERT INTO texts VALUES (?, ?)",
+                            (rowid, searchable_text(self.actors, event)))
+            self.db.execute("INSERT INTO records VALUES (?, ?)",
+                            (rowid, _record_json(self.actors, event)))
+        self.db.executescript(FINISH)
+
+
+def _record_json(actors: Mapping[str, Actor], event: Event) -> str:
+    return json.dumps(event_record(actors, event), ensure_ascii=False)
+
+
+def build(paths: Sequence[Path], target: Path) -> None:
+    """Build the index for `paths` at `target`, atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    states = [file_state(path) for path in paths]
+    total = sum(state.size for state in states)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                                     f"PRAGMA application_id = {APPLICATION_ID};"
+                                     f"PRAGMA user_version = {ENGINE_VERSION};" + SCHEMA)
+            builder = _Builder(connection)
+            with _progress(total) as advance:
+                for path in paths:
+                    builder.add_file(path, advance)
+                builder.finish()
+            meta = {"files": json.dumps([vars(state) for state in states]),
+                    "data_version": builder.data_version or "", "complete": "1"}
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            connection.commit()
+        finally:
+            connection.close()
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    """A progress bar on stderr for big preparations on a terminal; silent otherwise."""
+    if total < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("Preparing the index (once per store change)", total=total)
+        yield lambda size: progress.advance(task, size)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+class IndexCatalog:
+    """Answers queries from a prepared index."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    @cached_property
+    def actors(self) -> Mapping[str, Actor]:
+        return {row[0]: _actor_from_json(row[1])
+                for row in self.db.execute("SELECT id, json FROM actors ORDER BY rowid")}
+
+    @cached_property
+    def actor_index(self) -> ActorIndex:
+        return ActorIndex(self.actors)
+
+    @property
+    def data_version(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return row[0] or None if row else None
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def type_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT type, count(*) FROM events GROUP BY type"))
+
+    def search_json(self, query: Query) -> Iterator[str]:
+        sql, parameters = _select(query)
+        for (text,) in self.db.execute(sql, parameters):
+            yield text
+
+    def search(self, query: Query) -> Iterator[Record]:
+        return (json.loads(text) for text in self.search_json(query))
+
+    def record(self, event_id: str) -> Record:
+        row = self.db.execute("SELECT r.json FROM events e JOIN records r ON r.rowid = e.rowid "
+                              "WHERE e.id = ?", (event_id.strip(),)).fetchone()
+        if row is None:
+            prefix = event_id.strip()[:7]
+            nearby = [r[0] for r in self.db.execute(
+                "SELECT id FROM events WHERE id >= ? AND id < ? LIMIT 5000",
+                (prefix, prefix + "\uffff"))]
+            raise unknown_event(event_id, nearby)
+        result: Record = json.loads(row[0])
+        return result
+
+    def activity(self) -> dict[str, Activity]:
+        found = {actor: Activity(count, date.fromordinal(first),
+                                 date.fromordinal(last) - timedelta(days=1))
+                 for actor, count, first, last in self.db.execute(
+                     "SELECT a.actor, count(*), min(e.start), max(e.stop) FROM event_actors a "
+                     "JOIN events e ON e.rowid = a.rowid GROUP BY a.actor")}
+        return {actor_id: found.get(actor_id, Activity(0, None, None))
+                for actor_id in self.actors}
+
+
+def _select(query: Query) -> tuple[str, list[Any]]:
+    """The SQL for `query`, matching the in-memory engine's semantics exactly."""
+    where: list[str] = []
+    parameters: list[Any] = []
+    if query.types:
+        where.append(f"e.type IN ({', '.join('?' * len(query.types))})")
+        parameters += sorted(query.types)
+    if query.until is not None:
+        where.append("e.start < ?")
+        parameters.append(query.until.toordinal())
+    if query.since is not None:
+        where.append("e.stop > ?")
+        parameters.append(query.since.toordinal())
+    for wanted in query.actor_sets:
+        where.append("e.rowid IN (SELECT rowid FROM event_actors WHERE actor IN "
+                     f"({', '.join('?' * len(wanted))}))")
+        parameters += sorted(wanted)
+    for needle in needles_of(query):
+        if len(needle) >= TRIGRAM:
+            where.append("e.rowid IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
+            parameters.append('"' + needle.replace('"', '""') + '"')
+        where.append("e.rowid IN (SELECT rowid FROM texts WHERE instr(haystack, ?) > 0)")
+        parameters.append(needle)
+    order = "DESC" if query.reverse else "ASC"
+    sql = ("SELECT r.json FROM events e JOIN records r ON r.rowid = e.rowid"
+           + (" WHERE " + " AND ".join(where) if where else "")
+           + f" ORDER BY e.start {order}, e.stop {order}, e.id {order}")
+    if query.limit is not None:
+        sql += " LIMIT ?"
+        parameters.append(query.limit)
+    return sql, parameters
+
+
+def _open_prepared(target: Path, paths: Sequence[Path]) -> sqlite3.Connection | None:
+    """The index at `target` if it is ours, complete, and built from these files' content."""
+    if not target.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if (application_id, version) != (APPLICATION_ID, ENGINE_VERSION):
+                raise sqlite3.DatabaseError("foreign or old index")
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+            recorded = [FileState(**state) for state in json.loads(meta["files"])]
+            if meta.get("complete") != "1" or \
+                    [state.path for state in recorded] != [str(p.resolve()) for p in paths]:
+                raise sqlite3.DatabaseError("incomplete or for other files")
+            pairs = zip(recorded, paths, strict=True)
+            if not all(_still_current(state, path) for state, path in pairs):
+                connection.close()
+                return None
+            return connection
+        except BaseException:
+            connection.close()
+            raise
+    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError):
+        with contextlib.suppress(OSError):
+            target.unlink()  # corrupt or foreign: never trusted, rebuilt below
+        return None
+
+
+def open_index(paths: Sequence[Path]) -> IndexCatalog:
+    """A catalog over `paths` from the prepared index, (re)building it first if needed."""
+    try:
+        target = index_path(paths)
+        connection = _open_prepared(target, paths)
+        if connection is None:
+            build(paths, target)
+            connection = _open_prepared(target, paths)
+        if connection is None:
+            raise IndexUnavailable("the index could not be prepared")
+        return IndexCatalog(connection)
+    except (OSError, sqlite3.Error) as error:
+        raise IndexUnavailable(str(error)) from None

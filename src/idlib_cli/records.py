@@ -1,0 +1,56 @@
+"""The JSON shapes of events and actors: the tool's stable, documented interface.
+
+Both engines (the in-memory one and the SQLite index) build their output from these functions,
+so the two can never disagree on a field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from idlib_cli.model import Activity, Actor, Event
+
+Record = dict[str, Any]
+
+
+def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
+    """One event as the documented JSON object."""
+    return {
+        "id": event.id,
+        "date": event.date.text,
+        "start": event.date.start.isoformat(),
+        "end": event.date.last.isoformat(),
+        "precision": event.date.precision,
+        "approximate": event.date.approximate,
+        "title": event.title,
+        "summary": event.summary,
+        "type": event.type,
+        "actors": [{"id": ref.id, "name": actors[ref.id].name, "role": ref.role}
+                   for ref in event.actors],
+        "location": {"name": event.location} if event.location else None,
+        "figures": [{"label": f.label, "value": f.value, "qualifier": f.qualifier,
+                     "claimed_by": f.claimed_by, "source_url": f.source_url, "note": f.note}
+                    for f in event.figures],
+        "sources": [{"url": s.url, "publisher": s.publisher, "title": s.title,
+                     "published": s.published} for s in event.sources],
+        "tags": list(event.tags),
+        "date_note": event.date_note,
+        "note": event.note,
+        "url": event.sources[0].url if event.sources else None,
+    }
+
+
+def actor_record(actor: Actor, activity: Activity) -> Record:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": list(actor.aliases),
+        "parent": actor.parent,
+        "successor_of": list(actor.successor_of),
+        "events": activity.events,
+        "first": activity.first.isoformat() if activity.first else None,
+        "last": activity.last.isoformat() if activity.last else None,
+        "note": actor.note,
+    }
