@@ -1,0 +1,167 @@
+"""The prepared index: same answers as the in-memory engine, reused only while the store is
+unchanged, and never trusted when stale, foreign or corrupt."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import TINY, write_store
+from idlib_cli import index as index_module
+from idlib_cli.catalog import MemoryCatalog, open_catalog
+from idlib_cli.errors import StoreError
+from idlib_cli.index import IndexCatalog, index_path, open_index
+from idlib_cli.query import Query
+from idlib_cli.store import builtin_store_path, load
+
+BUILTIN = [builtin_store_path()]
+MEMORY = MemoryCatalog(load([]))
+INDEXED = open_index(BUILTIN)
+ACTORS = sorted(MEMORY.actors)
+WORDS = ["ceasefire", "m4", "idlib", "erdogan", "moscow", "al", "é", "sham", "turk", "x", "aid"]
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> Query:
+    days = st.dates(min_value=date(2010, 1, 1), max_value=date(2026, 1, 1))
+    since = draw(st.none() | days)
+    until = draw(st.none() | days.filter(lambda d: since is None or d > since))
+    return Query(
+        actor_sets=tuple(MEMORY.actor_index.with_descendants(a)
+                         for a in draw(st.lists(st.sampled_from(ACTORS), max_size=2))),
+        since=since, until=until,
+        keywords=tuple(draw(st.lists(st.sampled_from(WORDS), max_size=2))),
+        types=frozenset(draw(st.lists(st.sampled_from(sorted(MEMORY.type_counts())),
+                                      max_size=2))),
+        limit=draw(st.none() | st.integers(1, 30)),
+        reverse=draw(st.booleans()),
+    )
+
+
+@given(queries())
+@settings(max_examples=200, deadline=None)
+def test_both_engines_give_identical_answers(query: Query) -> None:
+    assert list(INDEXED.search_json(query)) == list(MEMORY.search_json(query))
+
+
+def test_both_engines_agree_on_everything_else() -> None:
+    assert isinstance(INDEXED, IndexCatalog)
+    assert INDEXED.count() == MEMORY.count()
+    assert INDEXED.type_counts() == MEMORY.type_counts()
+    assert INDEXED.activity() == MEMORY.activity()
+    assert dict(INDEXED.actors) == dict(MEMORY.actors)
+    assert INDEXED.data_version == MEMORY.data_version
+    for record in MEMORY.search(Query()):
+        assert INDEXED.record(record["id"]) == record
+
+
+def test_actors_defined_after_their_events_are_handled(tmp_path: Path) -> None:
+    later = {"schema_version": 1, "events": TINY["events"], "actors": TINY["actors"]}
+    path = write_store(tmp_path / "late.json", later)
+    indexed = open_index([path])
+    memory = MemoryCatalog(load([path], include_builtin=False))
+    for query in (Query(), Query(keywords=("ankara",)), Query(keywords=("tsk",))):
+        assert list(indexed.search_json(query)) == list(memory.search_json(query))
+
+
+def _built(path: Path) -> tuple[int, int]:
+    info = index_path([path]).stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def test_index_is_reused_while_content_is_unchanged(tmp_path: Path) -> None:
+    path = write_store(tmp_path / "s.json", TINY)
+    open_index([path])
+    first = _built(path)
+    os.utime(path)  # a touch: new mtime, same content
+    open_index([path])
+    assert _built(path) == first
+
+
+def test_a_content_change_is_seen_even_with_the_old_mtime(tmp_path: Path) -> None:
+    path = write_store(tmp_path / "s.json", TINY)
+    assert open_index([path]).count() == len(TINY["events"])
+    stamp = path.stat()
+    changed = copy.deepcopy(TINY)
+    changed["events"][0]["title"] = "Clashes Escalate"  # same length, same size
+    write_store(path, changed)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == stamp.st_size
+    record = open_index([path]).record("2019-spring-escalation")
+    assert record["title"] == "Clashes Escalate"
+
+
+def test_large_files_are_checked_by_samples(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "FULL_HASH_LIMIT", 100)
+    path = write_store(tmp_path / "s.json", TINY)
+    open_index([path])
+    stamp = path.stat()
+    text = path.read_text(encoding="utf-8").replace("Clashes escalate", "Clashes ESCALATE")
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert open_index([path]).record("2019-spring-escalation")["title"] == "Clashes ESCALATE"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "old-version", "incomplete"])
+def test_a_bad_index_file_is_rebuilt_not_trusted(tmp_path: Path, damage: str) -> None:
+    path = write_store(tmp_path / "s.json", TINY)
+    open_index([path])
+    target = index_path([path])
+    if damage == "garbage":
+        target.write_bytes(b"this is not a database" * 100)
+    elif damage == "foreign":
+        target.unlink()
+        sqlite3.connect(target).execute("CREATE TABLE x (y)").connection.commit()
+    else:
+        connection = sqlite3.connect(target)
+        if damage == "old-version":
+            connection.execute("PRAGMA user_version = 0")
+        else:
+            connection.execute("DELETE FROM meta WHERE key = 'complete'")
+        connection.commit()
+        connection.close()
+    assert open_index([path]).count() == len(TINY["events"])
+
+
+def test_a_broken_store_falls_back_to_the_precise_error(tmp_path: Path) -> None:
+    document = copy.deepcopy(TINY)
+    document["events"][1]["date"] = "2020-02-30"
+    path = write_store(tmp_path / "s.json", document)
+    with pytest.raises(StoreError, match=r"s\.json:\d+ at \$\.events\[1\]\.date"):
+        open_catalog([path], include_builtin=False)
+
+
+def test_an_unwritable_cache_falls_back_to_memory(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("IDLIB_CACHE_DIR", str(blocker / "cache"))
+    assert isinstance(open_catalog([]), MemoryCatalog)
+
+
+def test_engine_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDLIB_ENGINE", "memory")
+    assert isinstance(open_catalog([]), MemoryCatalog)
+    monkeypatch.setenv("IDLIB_ENGINE", "index")
+    assert isinstance(open_catalog([]), IndexCatalog)
+
+
+def test_the_index_holds_no_more_than_the_files(tmp_path: Path) -> None:
+    """Streaming build: two files, one index, and the same answers as memory."""
+    base = write_store(tmp_path / "base.json", TINY)
+    extra_event = copy.deepcopy(TINY["events"][1]) | {"id": "2021-01-01-mine",
+                                                      "date": "2021-01-01"}
+    mine = write_store(tmp_path / "mine.json", {"schema_version": 1, "events": [extra_event]})
+    indexed = open_index([base, mine])
+    memory = MemoryCatalog(load([base, mine], include_builtin=False))
+    assert list(indexed.search_json(Query())) == list(memory.search_json(Query()))
+    assert json.loads(next(indexed.search_json(Query(reverse=True))))["id"] == "2021-01-01-mine"
