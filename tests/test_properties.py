@@ -55,12 +55,11 @@ def test_adding_a_filter_never_adds_results(query: Query, actor: str, day: date,
                                             word: str) -> None:
     before = {event.id for event in run(BUILTIN, query)}
     narrower = [
-        Query(**{**vars(query), "actor_sets": (*query.actor_sets,
-                                               BUILTIN.with_descendants(actor))}),
-        Query(**{**vars(query), "keywords": (*query.keywords, word)}),
+        query.replace(actor_sets=(*query.actor_sets, BUILTIN.with_descendants(actor))),
+        query.replace(keywords=(*query.keywords, word)),
     ]
     if query.until is None or day < query.until:
-        narrower.append(Query(**{**vars(query), "since": max(day, query.since or day)}))
+        narrower.append(query.replace(since=max(day, query.since or day)))
     for smaller in narrower:
         assert {event.id for event in run(BUILTIN, smaller)} <= before
 

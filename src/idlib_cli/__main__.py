@@ -1,3 +1,3 @@
-from idlib_cli.cli import main
+from idlib_cli.main import main
 
 main()

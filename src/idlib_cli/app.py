@@ -8,9 +8,8 @@ import codecs
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from idlib_cli import __version__
 from idlib_cli.catalog import Catalog, open_catalog
@@ -31,8 +30,7 @@ from idlib_cli.render import (
 )
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """How to print: chosen from flags first, then from the terminal and the environment."""
 
     fmt: str  # table | json | jsonl | csv | tsv | plain
@@ -64,13 +62,18 @@ def use_color(no_color: bool) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
+def env_data_paths() -> list[Path]:
+    """IDLIB_DATA as a path list (':' on Unix, ';' on Windows), like PATH."""
+    return [Path(item) for item in os.environ.get("IDLIB_DATA", "").split(os.pathsep)
+            if item.strip()]
+
+
 def say(message: str) -> None:
     """A message for the person, never for the pipe."""
     sys.stderr.write(message + "\n")
 
 
-@dataclass(frozen=True)
-class EventFilters:
+class EventFilters(NamedTuple):
     actors: Sequence[str] = ()
     since: str | None = None
     until: str | None = None

@@ -7,9 +7,7 @@ Exit codes: 0 success (an empty result too), 1 runtime error (bad store, unknown
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -346,24 +344,7 @@ def _require(event: dict[str, Any]) -> None:
         raise UsageError(f"missing {', '.join(missing)} (or run on a terminal to be asked)")
 
 
-# --- entry point ----------------------------------------------------------------------------------
-
-
-def _prepare_streams() -> None:
-    """Never crash on an ASCII or Latin-1 terminal: show what can't be encoded as escapes."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe: point stdout at /dev/null so the final flush can't complain."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+# --- entry point (see main.py) ---
 
 
 def _usage_hint(error: click.ClickException) -> str:
@@ -372,44 +353,22 @@ def _usage_hint(error: click.ClickException) -> str:
     return f" (see '{path} --help')"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the CLI; every failure ends as one line on stderr and an exit code, never a traceback."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or bool(os.environ.get("IDLIB_DEBUG"))
-    _prepare_streams()
-    code = 0
+def run_click(args: list[str], debug: bool) -> int:
+    """Parse and run `args` with Click; Click's own errors become one line and an exit code."""
     try:
         result = cli.main(args=args, prog_name="idlib", standalone_mode=False)
-        code = result if isinstance(result, int) else 0
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
+        return result if isinstance(result, int) else 0
     except click.exceptions.Exit as stop:
-        code = stop.exit_code
+        return stop.exit_code
     except click.Abort:
         _say("idlib: aborted")
-        code = 130
+        return 130
     except ReportedError as error:
-        if debug and error.__cause__:
-            raise error.__cause__ from None
-        _say(f"idlib: error: {error.format_message()}")
-        code = error.exit_code
+        if error.__cause__ is not None:
+            raise error.__cause__ from None  # main.py reports our own errors
+        raise
     except click.ClickException as error:
         if debug:
             raise
         _say(f"idlib: error: {error.format_message()}{_usage_hint(error)}")
-        code = error.exit_code
-    except IdlibError as error:  # raised outside a command, e.g. by --version
-        if debug:
-            raise
-        _say(f"idlib: error: {error}")
-        code = error.exit_code
-    except KeyboardInterrupt:
-        code = 130
-    except Exception as error:  # a bug: say so in one line, traceback only on request
-        if debug:
-            raise
-        _say(f"idlib: internal error: {type(error).__name__}: {error} "
-             "(run again with --debug and report the traceback)")
-        code = 1
-    sys.exit(code)
+        return error.exit_code

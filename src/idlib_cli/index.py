@@ -19,11 +19,10 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from idlib_cli.model import Activity, Actor, Event
 from idlib_cli.query import Query, needles_of, searchable_text
@@ -82,8 +81,7 @@ def _digest(path: Path, size: int, *, sampled: bool) -> str:
     return "sampled:" + hasher.hexdigest()
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):
     path: str
     size: int
     mtime_ns: int
@@ -350,7 +348,7 @@ def build(paths: Sequence[Path], target: Path) -> None:
                 for path in paths:
                     builder.add_file(path, advance)
                 builder.finish()
-            meta = {"files": json.dumps([vars(state) for state in states]),
+            meta = {"files": json.dumps([state._asdict() for state in states]),
                     "data_version": builder.data_version or "", "complete": "1"}
             connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             connection.commit()

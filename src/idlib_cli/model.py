@@ -1,13 +1,16 @@
-"""The values the tool deals in. Frozen, slotted, and free of I/O."""
+"""The values the tool deals in: immutable, and free of I/O.
+
+They are NamedTuples rather than dataclasses on purpose: importing `dataclasses` and building
+its classes costs more start-up time than everything else the `events` command does.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class DateSpan:
+class DateSpan(NamedTuple):
     """A date as recorded (EDTF) and the half-open interval of days it covers: [start, end)."""
 
     text: str
@@ -26,8 +29,7 @@ class DateSpan:
         return (until is None or self.start < until) and (since is None or self.end > since)
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(NamedTuple):
     id: str
     name: str
     kind: str
@@ -37,22 +39,19 @@ class Actor:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ActorRef:
+class ActorRef(NamedTuple):
     id: str
     role: str
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     url: str
     publisher: str
     title: str
     published: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     """A number somebody claimed. Never merged with other claims, never averaged."""
 
     label: str
@@ -63,8 +62,7 @@ class Figure:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     id: str
     date: DateSpan
     title: str
@@ -77,11 +75,10 @@ class Event:
     tags: tuple[str, ...] = ()
     date_note: str | None = None
     note: str | None = None  # e.g. a claim no source confirms, kept as a claim
-    origin: str = field(default="", compare=False)  # the store file it came from
+    origin: str = ""  # the store file it came from
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(NamedTuple):
     """How often, and from when to when, an actor appears in the store's events."""
 
     events: int

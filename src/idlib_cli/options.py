@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,10 +13,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _data_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[Path]:
     """--data PATH (repeatable), else IDLIB_DATA as a path list (':' on Unix, ';' on Windows)."""
-    if value:
-        return [Path(item) for item in value]
-    from_env = os.environ.get("IDLIB_DATA", "")
-    return [Path(item) for item in from_env.split(os.pathsep) if item.strip()]
+    from idlib_cli.app import env_data_paths
+
+    return [Path(item) for item in value] if value else env_data_paths()
 
 
 def store_options(func: F) -> F:

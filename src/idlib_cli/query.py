@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from idlib_cli.errors import UsageError
 from idlib_cli.model import Activity, Actor, Event
@@ -12,29 +12,41 @@ from idlib_cli.store import Store
 from idlib_cli.text import fold
 
 
-@dataclass(frozen=True)
 class Query:
     """What to select. Every group of conditions must hold (AND), as must each item in a group.
 
     `actor_sets` holds one set per requested actor: an event matches if, for every set, one of its
     actors is in it (so a set of an actor and its descendants matches any of them).
     `since`/`until` bound a half-open interval of days [since, until); an event matches if its
-    own interval overlaps it.
+    own interval overlaps it. (A plain class: see model.py on why not a dataclass.)
     """
 
-    actor_sets: tuple[frozenset[str], ...] = ()
-    since: date | None = None
-    until: date | None = None
-    keywords: tuple[str, ...] = ()
-    types: frozenset[str] = frozenset()
-    limit: int | None = None
-    reverse: bool = False
+    __slots__ = ("actor_sets", "keywords", "limit", "reverse", "since", "types", "until")
 
-    def __post_init__(self) -> None:
-        if self.since and self.until and self.since >= self.until:
+    def __init__(self, actor_sets: tuple[frozenset[str], ...] = (), since: date | None = None,
+                 until: date | None = None, keywords: tuple[str, ...] = (),
+                 types: frozenset[str] = frozenset(), limit: int | None = None,
+                 reverse: bool = False) -> None:
+        if since and until and since >= until:
             raise UsageError("--since is after --until: swap them or widen the range")
-        if self.limit is not None and self.limit < 1:
-            raise UsageError(f"--limit must be a positive number, not {self.limit}")
+        if limit is not None and limit < 1:
+            raise UsageError(f"--limit must be a positive number, not {limit}")
+        self.actor_sets = actor_sets
+        self.since = since
+        self.until = until
+        self.keywords = keywords
+        self.types = types
+        self.limit = limit
+        self.reverse = reverse
+
+    def replace(self, **changes: Any) -> Query:
+        """A copy with some conditions changed (checked again)."""
+        current = {name: getattr(self, name) for name in self.__slots__}
+        return Query(**(current | changes))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Query({shown})"
 
 
 def run(store: Store, query: Query) -> list[Event]:

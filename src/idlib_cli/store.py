@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from idlib_cli.dates import parse_edtf
 from idlib_cli.errors import DateError, NotFoundError, StoreError, UsageError
@@ -84,8 +83,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a store (JSON has no NaN or Infinity)")
 
 
-@dataclass(frozen=True)
-class StoreFile:
+class StoreFile(NamedTuple):
     path: str
     actors: tuple[Actor, ...]
     events: tuple[Event, ...]
@@ -290,14 +288,15 @@ def unknown_event(event_id: str, known: Iterable[str]) -> NotFoundError:
     return NotFoundError(f"no event with id {event_id!r}{hint}")
 
 
-@dataclass(frozen=True)
 class Store:
     """Actors and events from one or more files, merged, with events in chronological order."""
 
-    files: tuple[StoreFile, ...]
-    actors: Mapping[str, Actor]
-    events: tuple[Event, ...]
-    _events_by_id: Mapping[str, Event] = field(repr=False)
+    def __init__(self, files: tuple[StoreFile, ...], actors: Mapping[str, Actor],
+                 events: tuple[Event, ...], events_by_id: Mapping[str, Event]) -> None:
+        self.files = files
+        self.actors = actors
+        self.events = events
+        self._events_by_id = events_by_id
 
     @property
     def data_version(self) -> str | None:

@@ -1,0 +1,90 @@
+"""The Click-free fast path: the same options as the Click commands, the same answers."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from idlib_cli.cli import cli
+from idlib_cli.fastpath import COMMANDS, plan
+
+
+def _click_options(command: click.Command) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.name == "help":
+            continue
+        if param.is_flag:
+            kind = "flag" if param.is_bool_flag else "const"
+        elif param.multiple:
+            kind = "multi"
+        else:
+            kind = "int" if param.type is click.INT else "value"
+        for name in (*param.opts, *param.secondary_opts):
+            found[name] = kind
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_fast_tables_match_the_click_commands(name: str) -> None:
+    ours = {option: (kind if isinstance(kind, str) else "const")
+            for option, (_, kind) in COMMANDS[name].items()}
+    clicks = _click_options(cli.commands[name])
+    if name == "show":  # `show --json` is a plain flag there
+        clicks = {k: ("flag" if v == "const" else v) for k, v in clicks.items()}
+    assert ours == clicks
+
+
+ARGVS = [
+    ["events"],
+    ["events", "--actor", "Ankara", "--since", "2020-02", "--until", "2020-03"],
+    ["events", "-a", "turkey", "-a", "russia", "--json"],
+    ["events", "--keyword", "ceasefire", "--jsonl"],
+    ["events", "-k", "erdogan", "--fields", "id,date", "--csv"],
+    ["events", "--type", "talks,summit", "-n", "3", "-r", "--tsv", "--no-headers"],
+    ["events", "--since=2019", "--until=2019-06", "--json", "--fields=id,start,end"],
+    ["actors"],
+    ["actors", "--kind", "state", "--json"],
+    ["show", "2020-03-05-moscow-additional-protocol"],
+    ["show", "2020-02-27-balyun-airstrike", "--json"],
+]
+
+
+@pytest.mark.parametrize("argv", ARGVS, ids=[" ".join(a) for a in ARGVS])
+def test_fast_path_prints_what_click_prints(argv: list[str]) -> None:
+    action = plan(argv)
+    assert action is not None, "this argv should take the fast path"
+    captured = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # like a UTF-8 pipe
+    with contextlib.redirect_stdout(captured):
+        action()
+    captured.flush()
+    by_click = CliRunner().invoke(cli, argv)
+    assert by_click.exit_code == 0
+    assert captured.buffer.getvalue().decode("utf-8") == by_click.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("argv", [
+    ["events", "--help"], ["events", "-h"], ["events", "--acter", "x"], ["events", "--limit", "x"],
+    ["events", "--since", "--json"], ["show"], ["show", "a", "b"], ["validate"], ["add"],
+    ["events", "-rn3"], ["--version"], [],
+])
+def test_anything_unusual_goes_to_click(argv: list[str]) -> None:
+    assert plan(argv) is None
+
+
+def test_the_fast_path_imports_neither_click_nor_rich(tmp_path: Path) -> None:
+    probe = ("import sys; from idlib_cli.main import run; run(['events', '--json'], False); "
+             "sys.stdout.flush(); "
+             "sys.stderr.write(' '.join(m for m in ('click', 'rich', 'dateutil', 'dataclasses') "
+             "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr == ""
