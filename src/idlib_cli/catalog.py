@@ -7,7 +7,6 @@ through both and compares the answers.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Protocol
 from idlib_cli.errors import UsageError
 from idlib_cli.model import Activity, Actor
 from idlib_cli.query import Query, actor_activity, run
-from idlib_cli.records import Record, event_record
+from idlib_cli.records import Record, event_record, inert_json
 from idlib_cli.store import ActorIndex, Store, builtin_store_path, load
 
 ENGINES = ("auto", "index", "memory")
@@ -39,7 +38,7 @@ class Catalog(Protocol):
     def search(self, query: Query) -> Iterator[Record]: ...
 
     def search_json(self, query: Query) -> Iterator[str]:
-        """Each matching record as compact JSON text (what --json prints, fast)."""
+        """Each matching record as compact, inert JSON text (what --json prints, fast)."""
         ...
 
     def record(self, event_id: str) -> Record: ...
@@ -78,7 +77,7 @@ class MemoryCatalog:
         return (event_record(self.store.actors, event) for event in run(self.store, query))
 
     def search_json(self, query: Query) -> Iterator[str]:
-        return (json.dumps(record, ensure_ascii=False) for record in self.search(query))
+        return (inert_json(record) for record in self.search(query))
 
     def record(self, event_id: str) -> Record:
         return event_record(self.store.actors, self.store.event(event_id))

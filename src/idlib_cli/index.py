@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from idlib_cli.model import Activity, Actor, Event
 from idlib_cli.query import Query, needles_of, searchable_text
-from idlib_cli.records import Record, event_record
+from idlib_cli.records import Record, event_record, inert_json
 from idlib_cli.store import (
     SCHEMA_VERSION,
     ActorIndex,
@@ -37,7 +37,7 @@ from idlib_cli.store import (
     unknown_event,
 )
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2  # bump whenever what the index stores changes
 APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
 FULL_HASH_LIMIT = 64 * 1024**2  # hash whole files up to this size on every run
 SAMPLES = 64  # blocks read from a larger file when its size and mtime are unchanged
@@ -328,7 +328,7 @@ class _Builder:
 
 
 def _record_json(actors: Mapping[str, Actor], event: Event) -> str:
-    return json.dumps(event_record(actors, event), ensure_ascii=False)
+    return inert_json(event_record(actors, event))
 
 
 def build(paths: Sequence[Path], target: Path) -> None:

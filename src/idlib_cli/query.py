@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from idlib_cli.errors import UsageError
@@ -87,12 +88,17 @@ def searchable_text(actors: Mapping[str, Actor], event: Event) -> str:
     """Everything --keyword looks at, folded: title, summary, location, tags, actors' names.
 
     Both engines call this, so a keyword matches the same events whichever one answers.
+    Folding each part and joining with a space equals folding the joined text; the actors'
+    part is folded once per actor, not once per event.
     """
-    parts: list[str] = [event.title, event.summary, event.location or "", *event.tags]
-    for ref in event.actors:
-        actor = actors[ref.id]
-        parts += [actor.name, *actor.aliases]
-    return " " + fold(" \n ".join(parts)) + " "
+    own = fold(" ".join([event.title, event.summary, event.location or "", *event.tags]))
+    parts = [own, *(_actor_text(actors[ref.id]) for ref in event.actors)]
+    return " " + " ".join(part for part in parts if part) + " "
+
+
+@lru_cache(maxsize=4096)
+def _actor_text(actor: Actor) -> str:
+    return fold(" ".join([actor.name, *actor.aliases]))
 
 
 def needles_of(query: Query) -> tuple[str, ...]:

@@ -6,12 +6,27 @@ so the two can never disagree on a field.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from idlib_cli.model import Activity, Actor, Event
 
 Record = dict[str, Any]
+
+# C1 controls, DEL and bidirectional overrides/isolates: JSON leaves them raw, and a terminal
+# would obey them. They are written as \\u escapes, which parse back to the same text.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def inert_json(value: Any, *, ascii_only: bool = False, indent: int | None = None) -> str:
+    """Compact (or indented) JSON that is safe to print: lossless, and never obeyed."""
+    return _RAW_IN_JSON.sub(_escape, json.dumps(value, ensure_ascii=ascii_only, indent=indent))
 
 
 def event_record(actors: Mapping[str, Actor], event: Event) -> Record:

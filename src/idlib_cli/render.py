@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from idlib_cli.errors import UsageError
-from idlib_cli.records import Record
+from idlib_cli.records import Record, inert_json
 
 EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
                 "type", "actors", "location", "figures", "sources", "tags", "date_note", "note",
@@ -102,9 +102,7 @@ def _flat_item(item: Any) -> str:
 
 
 def _json_text(value: Any, *, indent: int | None, ascii_only: bool) -> str:
-    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
-    # JSON escapes C0 controls already; escape the rest losslessly so a terminal never obeys them.
-    return _UNSAFE.sub(_unicode_escape, text)
+    return inert_json(value, ascii_only=ascii_only, indent=indent)
 
 
 def write_json(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
@@ -119,22 +117,18 @@ def write_json(records: Iterable[Record], out: TextIO, *, ascii_only: bool = Fal
 
 
 def write_json_texts(texts: Iterable[str], out: TextIO, *, lines: bool) -> None:
-    """Records already encoded as compact JSON: as an array, or one per line (JSONL)."""
-    escape = _UNSAFE.sub
+    """Records already encoded by `records.inert_json`: as an array, or one per line (JSONL)."""
     if lines:
         for text in texts:
-            out.write(escape(_unicode_escape, text) + "\n")
+            out.write(text)
+            out.write("\n")
         return
     separator = "[\n"
     for text in texts:
         out.write(separator)
-        out.write(escape(_unicode_escape, text))
+        out.write(text)
         separator = ",\n"
     out.write("[]\n" if separator == "[\n" else "\n]\n")
-
-
-def _unicode_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
 
 
 def write_jsonl(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
