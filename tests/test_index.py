@@ -165,3 +165,17 @@ def test_the_index_holds_no_more_than_the_files(tmp_path: Path) -> None:
     memory = MemoryCatalog(load([base, mine], include_builtin=False))
     assert list(indexed.search_json(Query())) == list(memory.search_json(Query()))
     assert json.loads(next(indexed.search_json(Query(reverse=True))))["id"] == "2021-01-01-mine"
+
+
+def test_unsorted_stores_come_out_chronologically(tmp_path: Path) -> None:
+    """Row ids are renumbered into date order when the files are not already in it."""
+    shuffled = copy.deepcopy(TINY)
+    shuffled["events"].reverse()
+    early = copy.deepcopy(TINY["events"][3]) | {"id": "2010-01-01-early", "date": "2010"}
+    first = write_store(tmp_path / "a.json", shuffled)
+    second = write_store(tmp_path / "b.json", {"schema_version": 1, "events": [early]})
+    indexed = open_index([first, second])
+    memory = MemoryCatalog(load([first, second], include_builtin=False))
+    for query in (Query(), Query(reverse=True), Query(since=date(2020, 2, 15)),
+                  Query(until=date(2020, 3, 6), limit=2), Query(keywords=("moscow",))):
+        assert list(indexed.search_json(query)) == list(memory.search_json(query))
