@@ -149,3 +149,27 @@ def test_keyword_erdogan_finds_erdogan_with_the_breve() -> None:
     found = _ids("--keyword", "erdogan")
     assert "2020-03-05-moscow-additional-protocol" in found
     assert any("Erdoğan" in STORE.event(i).summary for i in found)
+
+
+def test_fast_folding_equals_exact_unicode_folding_on_all_store_text() -> None:
+    """text.fold strips combining marks by a regex of the scripts in use; check it against
+    unicodedata on every string in the store, so new data in another script is caught."""
+    import unicodedata
+
+    from idlib_cli.text import fold
+
+    lookalikes = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"})
+
+    def exact(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return re.sub(r"[\W_]+", " ", kept.translate(lookalikes).lower()).strip()
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        items = value.values() if isinstance(value, dict) else value if isinstance(
+            value, list) else []
+        return [text for item in items for text in strings(item)]
+
+    assert [t for t in strings(RAW) if fold(t) != exact(t)] == []
