@@ -79,7 +79,7 @@ def cli(ctx: click.Context, version: bool, debug: bool) -> None:
       idlib show 2020-03-05-moscow-additional-protocol
     """
     if version:
-        click.echo(app.version_line(options._data_paths(ctx, ctx.command.params[0], ())))
+        click.echo(app.version_line(app.env_data_paths()))
         ctx.exit(0)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
