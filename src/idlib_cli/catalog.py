@@ -16,7 +16,7 @@ from idlib_cli.errors import UsageError
 from idlib_cli.model import Activity, Actor
 from idlib_cli.query import Query, actor_activity, run
 from idlib_cli.records import Record, event_record, inert_json
-from idlib_cli.store import ActorIndex, Store, builtin_store_path, load
+from idlib_cli.store import ActorIndex, Store, load, store_paths
 
 ENGINES = ("auto", "index", "memory")
 
@@ -84,25 +84,6 @@ class MemoryCatalog:
 
     def activity(self) -> dict[str, Activity]:
         return actor_activity(self.store)
-
-
-def store_paths(data_paths: Sequence[Path], include_builtin: bool) -> list[Path]:
-    """The files to read, built-in first, each once."""
-    chosen = ([builtin_store_path()] if include_builtin else []) + list(data_paths)
-    unique: list[Path] = []
-    for path in chosen:
-        if not any(_same(path, other) for other in unique):
-            unique.append(path)
-    if not unique:
-        raise UsageError("no store to read: drop --no-builtin or give --data PATH")
-    return unique
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return a == b
 
 
 def open_catalog(data_paths: Sequence[Path], include_builtin: bool = True) -> Catalog:

@@ -7,7 +7,7 @@ A broken file is reported with its name, line and JSON path, never with a traceb
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -387,19 +387,25 @@ def chronological(event: Event) -> tuple[Any, ...]:
     return (event.date.start, event.date.end, event.id)
 
 
+def store_paths(data_paths: Sequence[Path], include_builtin: bool = True) -> list[Path]:
+    """The files to read: the built-in store first (unless left out), then the user's, each once."""
+    chosen = ([builtin_store_path()] if include_builtin else []) + list(data_paths)
+    unique: list[Path] = []
+    for path in chosen:
+        if not any(_same_file(path, other) for other in unique):
+            unique.append(path)
+    if not unique:
+        raise UsageError("no store to read: drop --no-builtin or give --data PATH")
+    return unique
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a == b
+
+
 def load(paths: Sequence[Path], *, include_builtin: bool = True) -> Store:
     """The built-in store (unless left out) with the user's stores on top of it."""
-    chosen = [builtin_store_path()] if include_builtin else []
-    chosen += list(paths)
-    if not chosen:
-        raise UsageError("no store to read: drop --no-builtin or give --data PATH")
-    return merge([load_file(path) for path in _unique(chosen)])
-
-
-def _unique(paths: Iterable[Path]) -> Iterator[Path]:
-    seen: set[Path] = set()
-    for path in paths:
-        key = path.resolve() if path.exists() else path
-        if key not in seen:
-            seen.add(key)
-            yield path
+    return merge([load_file(path) for path in store_paths(paths, include_builtin)])
