@@ -242,3 +242,50 @@ def test_closed_pipes_are_quiet(fmt: str, reader: str) -> None:
 def test_debug_shows_the_traceback() -> None:
     result = idlib("--debug", "events", "--actor", "narnia")
     assert "Traceback" in result.stderr and result.returncode != 0
+
+
+# --- inert text ---
+
+EVIL = ("[bold red]loud[/] [link=https://evil.example]click[/link] \x1b[31mred\x1b[0m "
+        "\x1b]8;;https://evil.example\x07osc\x1b]8;;\x07 \u202eesrever\u202c \x07bell \x9bcsi")
+
+
+def _evil_store(tmp_path: Path) -> Path:
+    document = copy.deepcopy(TINY)
+    document["events"][0]["title"] = EVIL
+    document["events"][0]["summary"] = EVIL
+    document["events"][0]["sources"][0]["url"] = "javascript:alert(1)"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("args", [["events"], ["events", "--table"], ["events", "--json"],
+                                  ["events", "--jsonl"], ["events", "--csv"],
+                                  ["events", "--tsv"], ["events", "--fields", "title,summary"],
+                                  ["show", "2019-spring-escalation"],
+                                  ["show", "2019-spring-escalation", "--json"]])
+def test_store_text_is_never_obeyed(tmp_path: Path, args: list[str]) -> None:
+    path = _evil_store(tmp_path)
+    for env in ({}, {"FORCE_COLOR": "1", "COLUMNS": "200"}):
+        result = idlib(*args, "--no-builtin", "--data", str(path), env=env)
+        assert result.returncode == 0, result.stderr
+        raw = result.stdout
+        assert "\x07" not in raw and "\x9b" not in raw and "\u202e" not in raw
+        assert "\x1b]8;;https://evil" not in raw  # no hyperlink smuggled in
+        assert "\x1b[31mred" not in raw  # the store's own colour code is not passed through
+        if "--json" in args or "--jsonl" in args:
+            first = json.loads(raw.splitlines()[1 if args[-1] == "--json" and
+                                                 args[0] == "events" else 0].rstrip(","))
+            assert first["title"] == EVIL  # escaped losslessly, not altered
+
+
+@pytest.mark.skipif(not Path("/usr/bin/script").exists(), reason="needs script(1) for a TTY")
+def test_on_a_terminal_markup_stays_literal_and_only_http_links(tmp_path: Path) -> None:
+    path = _evil_store(tmp_path)
+    command = f"{' '.join(IDLIB)} show 2019-spring-escalation --no-builtin --data {path}"
+    done = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    assert "[bold red]loud[/]" in done.stdout
+    assert "\x1b]8;;javascript" not in done.stdout and "\x1b]8;;https://evil" not in done.stdout
+    assert "\x07bell" not in done.stdout
