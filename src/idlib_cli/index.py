@@ -37,7 +37,7 @@ from idlib_cli.store import (
     unknown_event,
 )
 
-ENGINE_VERSION = 3  # bump whenever what the index stores changes
+ENGINE_VERSION = 4  # bump whenever what the index stores changes
 APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
 FULL_HASH_LIMIT = 64 * 1024**2  # hash whole files up to this size on every run
 SAMPLES = 64  # blocks read from a larger file when its size and mtime are unchanged
@@ -227,11 +227,12 @@ CREATE TABLE records (rowid INTEGER PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE event_actors (actor TEXT NOT NULL, rowid INTEGER NOT NULL,
                            PRIMARY KEY (actor, rowid)) WITHOUT ROWID;
 """
-# Row ids run in chronological order (start, stop, id), so results need no sorting: that sort,
-# over the records' text, cost more than the query itself.
+# Row ids run in chronological order (start, stop, then store order), so results need no
+# sorting: that sort, over the records' text, cost more than the query itself. A store that
+# `idlib validate` accepts is already in this order, and is not renumbered.
 RENUMBER = """
 CREATE TEMP TABLE renumber AS
-    SELECT rowid AS old, row_number() OVER (ORDER BY start, stop, id) AS new FROM events;
+    SELECT rowid AS old, row_number() OVER (ORDER BY start, stop, rowid) AS new FROM events;
 CREATE INDEX temp.renumber_old ON renumber (old);
 CREATE TABLE events_sorted (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
                             start INTEGER NOT NULL, stop INTEGER NOT NULL, type TEXT NOT NULL);
@@ -353,7 +354,7 @@ class _Builder:
             self.db.execute("INSERT INTO records VALUES (?, ?)",
                             (rowid, _record_json(self.actors, event)))
         if self.db.execute("SELECT 1 FROM events a JOIN events b ON b.rowid = a.rowid + 1 "
-                           "WHERE (b.start, b.stop, b.id) < (a.start, a.stop, a.id) "
+                           "WHERE (b.start, b.stop) < (a.start, a.stop) "
                            "LIMIT 1").fetchone():
             self.db.executescript(RENUMBER)
         self.db.executescript(FINISH)

@@ -384,7 +384,8 @@ def in_cycle(actor_id: str, actors: Mapping[str, Actor]) -> bool:
 
 
 def chronological(event: Event) -> tuple[Any, ...]:
-    return (event.date.start, event.date.end, event.id)
+    """Sort key: first day, then last day; ties keep store order (the sort is stable)."""
+    return (event.date.start, event.date.end)
 
 
 def store_paths(data_paths: Sequence[Path], include_builtin: bool = True) -> list[Path]:
