@@ -473,13 +473,16 @@ class IndexCatalog:
 
 
 def _select(query: Query) -> tuple[str, list[Any]]:
-    """The SQL for `query`, matching the in-memory engine's semantics exactly."""
+    """The SQL for `query`, matching the in-memory engine's semantics exactly.
+
+    Rows are numbered in date order, so a date range is a range of row ids and drives the
+    query; without one, the actors' index or the trigram index does. Everything else is checked
+    row by row, and a keyword is always confirmed on the folded text itself.
+    """
     where: list[str] = []
     parameters: list[Any] = []
-    if query.types:
-        where.append(f"e.type IN ({', '.join('?' * len(query.types))})")
-        parameters += sorted(query.types)
-    if query.until is not None:  # rows are in start order: stop scanning at the first too late
+    ranged = query.since is not None or query.until is not None
+    if query.until is not None:  # the first row that starts too late ends the range
         where.append("e.rowid < (SELECT coalesce(min(rowid), 1 << 62) FROM events "
                      "WHERE start >= ?) AND e.start < ?")
         parameters += [query.until.toordinal()] * 2
@@ -487,15 +490,20 @@ def _select(query: Query) -> tuple[str, list[Any]]:
         where.append("e.rowid >= (SELECT coalesce(min(rowid), 1 << 62) FROM events "
                      "WHERE stop > ?) AND e.stop > ?")
         parameters += [query.since.toordinal()] * 2
+    if query.types:
+        where.append(f"e.type IN ({', '.join('?' * len(query.types))})")
+        parameters += sorted(query.types)
     for wanted in query.actor_sets:
-        where.append("e.rowid IN (SELECT rowid FROM event_actors WHERE actor IN "
-                     f"({', '.join('?' * len(wanted))}))")
+        marks = ", ".join("?" * len(wanted))
+        where.append(f"EXISTS (SELECT 1 FROM event_actors a WHERE a.actor IN ({marks}) "
+                     "AND a.rowid = e.rowid)" if ranged else
+                     f"e.rowid IN (SELECT rowid FROM event_actors WHERE actor IN ({marks}))")
         parameters += sorted(wanted)
     for needle in needles_of(query):
-        if len(needle) >= TRIGRAM:
+        if len(needle) >= TRIGRAM and not ranged and not query.actor_sets:
             where.append("e.rowid IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
             parameters.append('"' + needle.replace('"', '""') + '"')
-        where.append("e.rowid IN (SELECT rowid FROM texts WHERE instr(haystack, ?) > 0)")
+        where.append("(SELECT instr(haystack, ?) FROM texts t WHERE t.rowid = e.rowid) > 0")
         parameters.append(needle)
     sql = ("SELECT r.json FROM events e JOIN records r ON r.rowid = e.rowid"
            + (" WHERE " + " AND ".join(where) if where else "")
