@@ -81,10 +81,10 @@ def test_duplicate_id_is_refused(tmp_path: Path) -> None:
 
 
 def test_builtin_store_is_never_written() -> None:
-    before = builtin_store_path().read_bytes()
+    before = Path(builtin_store_path()).read_bytes()
     with pytest.raises(UsageError, match="read-only"):
-        add_event(builtin_store_path(), new_event("2020-01-01-x"))
-    assert builtin_store_path().read_bytes() == before
+        add_event(Path(builtin_store_path()), new_event("2020-01-01-x"))
+    assert Path(builtin_store_path()).read_bytes() == before
 
 
 def test_prompts_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,13 +19,13 @@ from idlib_cli.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 STORE = load([])
-RAW: dict[str, Any] = json.loads(builtin_store_path().read_text(encoding="utf-8"))
+RAW: dict[str, Any] = json.loads(Path(builtin_store_path()).read_text(encoding="utf-8"))
 SCHEMA: dict[str, Any] = json.loads(
     (ROOT / "data" / "schema" / "idlib-store.schema.json").read_text(encoding="utf-8"))
 
 
 def test_the_shipped_store_passes_validate() -> None:
-    assert [str(p) for p in validate([builtin_store_path()])] == []
+    assert [str(p) for p in validate([Path(builtin_store_path())])] == []
 
 
 def test_the_shipped_store_matches_the_published_schema() -> None:

@@ -73,7 +73,7 @@ def test_actors_defined_after_their_events_are_handled(tmp_path: Path) -> None:
 
 
 def _built(path: Path) -> tuple[int, int]:
-    info = index_path([path]).stat()
+    info = Path(index_path([path])).stat()
     return info.st_ino, info.st_mtime_ns
 
 
@@ -115,7 +115,7 @@ def test_large_files_are_checked_by_samples(tmp_path: Path,
 def test_a_bad_index_file_is_rebuilt_not_trusted(tmp_path: Path, damage: str) -> None:
     path = write_store(tmp_path / "s.json", TINY)
     open_index([path])
-    target = index_path([path])
+    target = Path(index_path([path]))
     if damage == "garbage":
         target.write_bytes(b"this is not a database" * 100)
     elif damage == "foreign":

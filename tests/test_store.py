@@ -79,5 +79,5 @@ def test_user_store_may_reference_actors_of_another_store(tmp_path: Path) -> Non
 
 
 def test_builtin_store_is_found_and_loads() -> None:
-    assert builtin_store_path().is_file()
+    assert Path(builtin_store_path()).is_file()
     assert len(load([]).events) > 0

@@ -8,8 +8,7 @@ import codecs
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from idlib_cli import __version__
 from idlib_cli.catalog import Catalog, open_catalog
@@ -28,6 +27,9 @@ from idlib_cli.render import (
     write_records,
     write_sheet,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
 
 
 class Output(NamedTuple):
@@ -62,9 +64,9 @@ def use_color(no_color: bool) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-def env_data_paths() -> list[Path]:
+def env_data_paths() -> list[str]:
     """IDLIB_DATA as a path list (':' on Unix, ';' on Windows), like PATH."""
-    return [Path(item) for item in os.environ.get("IDLIB_DATA", "").split(os.pathsep)
+    return [item for item in os.environ.get("IDLIB_DATA", "").split(os.pathsep)
             if item.strip()]
 
 
@@ -99,7 +101,7 @@ def build_query(catalog: Catalog, filters: EventFilters) -> Query:
     )
 
 
-def events(data_paths: Sequence[Path], include_builtin: bool, filters: EventFilters,
+def events(data_paths: Sequence[StrPath], include_builtin: bool, filters: EventFilters,
            output: Output) -> None:
     """`idlib events`."""
     fields = pick_fields(output.fields, EVENT_FIELDS, _default_fields(
@@ -116,7 +118,7 @@ def events(data_paths: Sequence[Path], include_builtin: bool, filters: EventFilt
         say(f"{len(records)} event{'s' if len(records) != 1 else ''}")
 
 
-def actors(data_paths: Sequence[Path], include_builtin: bool, kinds: Sequence[str],
+def actors(data_paths: Sequence[StrPath], include_builtin: bool, kinds: Sequence[str],
            output: Output) -> None:
     """`idlib actors`."""
     fields = pick_fields(output.fields, ACTOR_FIELDS, _default_fields(
@@ -133,7 +135,7 @@ def actors(data_paths: Sequence[Path], include_builtin: bool, kinds: Sequence[st
     _write([actor_record(actor, activity[actor.id]) for actor in chosen], fields, output)
 
 
-def show(data_paths: Sequence[Path], include_builtin: bool, event_id: str, as_json: bool,
+def show(data_paths: Sequence[StrPath], include_builtin: bool, event_id: str, as_json: bool,
          no_color: bool) -> None:
     """`idlib show ID`."""
     record = open_catalog(data_paths, include_builtin).record(event_id)
@@ -144,12 +146,12 @@ def show(data_paths: Sequence[Path], include_builtin: bool, event_id: str, as_js
     write_sheet(event_sheet(record), stream, rich=stream.isatty(), color=use_color(no_color))
 
 
-def type_counts(data_paths: Sequence[Path], include_builtin: bool) -> list[tuple[str, int]]:
+def type_counts(data_paths: Sequence[StrPath], include_builtin: bool) -> list[tuple[str, int]]:
     """`idlib types`: each type in use and how many events have it."""
     return sorted(open_catalog(data_paths, include_builtin).type_counts().items())
 
 
-def version_line(data_paths: Sequence[Path]) -> str:
+def version_line(data_paths: Sequence[StrPath]) -> str:
     catalog = open_catalog(data_paths, True)
     data = f", data {catalog.data_version}" if catalog.data_version else ""
     return f"idlib {__version__} ({catalog.count()} events{data})"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from idlib_cli.errors import UsageError
 from idlib_cli.model import Activity, Actor
 from idlib_cli.query import Query, actor_activity, run
 from idlib_cli.records import Record, event_record, inert_json
 from idlib_cli.store import ActorIndex, Store, load, store_paths
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
 
 ENGINES = ("auto", "index", "memory")
 
@@ -86,7 +88,7 @@ class MemoryCatalog:
         return actor_activity(self.store)
 
 
-def open_catalog(data_paths: Sequence[Path], include_builtin: bool = True) -> Catalog:
+def open_catalog(data_paths: Sequence[StrPath], include_builtin: bool = True) -> Catalog:
     """The prepared index when it can be had; otherwise (or with IDLIB_ENGINE=memory) memory.
 
     Anything the index cannot prepare, a broken store included, goes to the in-memory engine,
@@ -96,7 +98,7 @@ def open_catalog(data_paths: Sequence[Path], include_builtin: bool = True) -> Ca
     engine = os.environ.get("IDLIB_ENGINE", "auto").strip().lower() or "auto"
     if engine not in ENGINES:
         raise UsageError(f"IDLIB_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
-    if engine != "memory" and all(path.is_file() for path in paths):
+    if engine != "memory" and all(os.path.isfile(path) for path in paths):
         from idlib_cli.index import IndexUnavailable, open_index
 
         try:

@@ -18,6 +18,7 @@ from idlib_cli.catalog import open_catalog
 from idlib_cli.errors import IdlibError, UsageError
 from idlib_cli.render import write_records
 from idlib_cli.store import ActorIndex
+from idlib_cli.text import inert
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -58,7 +59,7 @@ class ReportedError(click.ClickException):
 
 
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(inert(message), err=True)  # it may quote what the user typed
 
 
 # --- commands -------------------------------------------------------------------------------------
@@ -169,12 +170,11 @@ def types(data_paths: list[Path], no_builtin: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, metavar="[PATH]...",
-                type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--json", "as_json", is_flag=True, help="Problems as a JSON array.")
 @click.option("--no-builtin", is_flag=True,
               help="Don't let the files use actors defined in the built-in store.")
-def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
+def validate(paths: tuple[str, ...], as_json: bool, no_builtin: bool) -> None:
     """Check store files: schema, ids, references, dates, order, sources, duplicates.
 
     Every problem is listed with its file, line and JSON path; the exit code is 1 if there
@@ -189,8 +189,8 @@ def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
     from idlib_cli.store import builtin_store_path
     from idlib_cli.validate import validate as check
 
-    builtin = builtin_store_path()
-    targets = list(paths) or [builtin]
+    builtin = Path(builtin_store_path())
+    targets = [_path(text) for text in paths] or [builtin]
     context = [] if no_builtin or builtin in targets else [builtin]
     problems = check(targets, context)
     out = sys.stdout
@@ -199,7 +199,7 @@ def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
                       out, ascii_only=not app.is_utf8(out))
     else:
         for problem in problems:
-            out.write(f"{problem}\n")
+            out.write(inert(str(problem)) + "\n")
     names = ", ".join(str(t) for t in targets)
     if problems:
         raise ValidationFailed(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} "
@@ -208,7 +208,7 @@ def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--to", "target", type=click.Path(path_type=Path), metavar="PATH",
+@click.option("--to", "target", metavar="PATH",
               help="Your store file (created if missing). Default: the first path in $IDLIB_DATA.")
 @click.option("--date", "date_text", metavar="EDTF", help="2020-03-05, 2020-03, 2019-21, A/B, '~'.")
 @click.option("--title", help="A short headline.")
@@ -225,15 +225,15 @@ def validate(paths: tuple[Path, ...], as_json: bool, no_builtin: bool) -> None:
 @click.option("--published", metavar="DATE", help="The source's publication date (YYYY-MM-DD).")
 @click.option("--id", "event_id", help="Default: the date and a slug of the title.")
 @click.option("--note", help="A caveat, e.g. a claim no source confirms.")
-@click.option("--from-json", "from_json", type=click.File("r", encoding="utf-8"), metavar="FILE",
+@click.option("--from-json", "from_json", metavar="FILE",
               help="Read the whole event as a JSON object ('-' for stdin); flags override it.")
 @click.option("--dry-run", is_flag=True, help="Check and print the event; write nothing.")
 @options.store_options
-def add(target: Path | None, date_text: str | None, title: str | None, summary: str | None,
+def add(target: str | None, date_text: str | None, title: str | None, summary: str | None,
         event_type: str | None, actor_specs: tuple[str, ...], location: str | None,
         tags: tuple[str, ...], source_url: str | None, publisher: str | None,
         source_title: str | None, published: str | None, event_id: str | None,
-        note: str | None, from_json: Any, dry_run: bool, data_paths: list[Path],
+        note: str | None, from_json: str | None, dry_run: bool, data_paths: list[Path],
         no_builtin: bool) -> None:
     """Add an event to your own store, checked like 'idlib validate' before anything is written.
 
@@ -250,7 +250,7 @@ def add(target: Path | None, date_text: str | None, title: str | None, summary: 
     """
     from idlib_cli.writer import add_event, check_event, check_target, default_id, ordered_event
 
-    path = target or (data_paths[0] if data_paths else None)
+    path = _path(target) if target else (data_paths[0] if data_paths else None)
     if path is None:
         raise UsageError("where to? give --to PATH (or set IDLIB_DATA to your store file)")
     check_target(path)
@@ -287,6 +287,13 @@ def add(target: Path | None, date_text: str | None, title: str | None, summary: 
     _say(f"added {stored['id']} to {path}")
 
 
+def _path(text: str) -> Path:
+    """A path the user typed; Click's own path type crashes on a NUL byte."""
+    if "\x00" in text or not text.strip():
+        raise UsageError(f"not a usable file path: {text!r}")
+    return Path(text)
+
+
 def _stdin_is_terminal() -> bool:
     return sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty()
 
@@ -294,12 +301,19 @@ def _stdin_is_terminal() -> bool:
 def _builtin() -> Path:
     from idlib_cli.store import builtin_store_path
 
-    return builtin_store_path()
+    return Path(builtin_store_path())
 
 
-def _event_from_json(handle: Any) -> dict[str, Any]:
+def _event_from_json(source: str) -> dict[str, Any]:
+    """The event in a file, or on standard input for '-'."""
     try:
-        data = json.load(handle)
+        if source == "-":
+            text = sys.stdin.read() if sys.stdin is not None else ""
+        else:
+            text = _path(source).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as error:
+        raise UsageError(f"--from-json: cannot read {source!r}: {error.strerror}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise UsageError(f"--from-json: not valid JSON ({error})") from None
     if not isinstance(data, dict):

@@ -11,7 +11,6 @@ answer or error. A test checks that these tables match the Click commands option
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from idlib_cli import app
@@ -90,7 +89,7 @@ def plan(args: list[str]) -> Callable[[], None] | None:
     values = _parse(COMMANDS[command], args[1:], POSITIONAL.get(command, 0))
     if values is None:
         return None
-    data_paths = [Path(p) for p in values.get("data_paths", [])] or app.env_data_paths()
+    data_paths: list[str] = values.get("data_paths", []) or app.env_data_paths()
     include_builtin = not values.get("no_builtin", False)
     if command == "show":
         return lambda: app.show(data_paths, include_builtin, values["_positional"][0],

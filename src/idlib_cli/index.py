@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -21,8 +20,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from idlib_cli.model import Activity, Actor, Event
 from idlib_cli.query import Query, needles_of, searchable_text
@@ -36,6 +34,14 @@ from idlib_cli.store import (
     parse_event,
     unknown_event,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
+
+try:  # the hash itself, without OpenSSL: hashlib's import costs more than hashing the store
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 ENGINE_VERSION = 4  # bump whenever what the index stores changes
 APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
@@ -54,22 +60,23 @@ class IndexUnavailable(Exception):
 # --- where, and whether it is still good -----------------------------------------------------
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     configured = os.environ.get("IDLIB_CACHE_DIR")
     if configured:
-        return Path(configured)
+        return configured
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "idlib"
+    return os.path.join(base, "idlib")
 
 
-def index_path(paths: Sequence[Path]) -> Path:
-    key = "\n".join(str(path.resolve()) for path in paths)
-    return cache_dir() / f"index-{hashlib.sha256(key.encode()).hexdigest()[:20]}.sqlite"
+def index_path(paths: Sequence[StrPath]) -> str:
+    key = "\n".join(os.path.realpath(path) for path in paths)
+    name = f"index-{blake2b(key.encode(), digest_size=10).hexdigest()}.sqlite"
+    return os.path.join(cache_dir(), name)
 
 
-def _digest(path: Path, size: int, *, sampled: bool) -> str:
+def _digest(path: StrPath, size: int, *, sampled: bool) -> str:
     """A content hash: the whole file, or for a large unchanged-looking file, spread samples."""
-    hasher = hashlib.blake2b(digest_size=16)
+    hasher = blake2b(digest_size=16)
     with open(path, "rb") as handle:
         if not sampled:
             while block := handle.read(CHUNK):
@@ -89,15 +96,15 @@ class FileState(NamedTuple):
     sampled: str | None  # sampled hash, for large files
 
 
-def file_state(path: Path) -> FileState:
-    info = path.stat()
+def file_state(path: StrPath) -> FileState:
+    info = os.stat(path)
     sampled = _digest(path, info.st_size, sampled=True) if info.st_size > FULL_HASH_LIMIT \
         else None
-    return FileState(str(path.resolve()), info.st_size, info.st_mtime_ns,
+    return FileState(os.path.realpath(path), info.st_size, info.st_mtime_ns,
                      _digest(path, info.st_size, sampled=False), sampled)
 
 
-def _still_current(recorded: FileState, path: Path) -> bool:
+def _still_current(recorded: FileState, path: StrPath) -> bool:
     """Is the file's content what the index was built from?
 
     Small files are hashed in full every time. A large file whose size and mtime are unchanged
@@ -105,7 +112,7 @@ def _still_current(recorded: FileState, path: Path) -> bool:
     size or mtime changed, it is hashed in full, so a `touch` alone doesn't force a rebuild.
     """
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return False
     if info.st_size != recorded.size:
@@ -130,7 +137,7 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 class _Stream:
     """Top-level members of one store file; elements of 'actors' and 'events' one at a time."""
 
-    def __init__(self, path: Path, on_bytes: Any = None) -> None:
+    def __init__(self, path: StrPath, on_bytes: Any = None) -> None:
         self.handle = open(path, "rb")  # noqa: SIM115 - closed by close()
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.buffer = ""
@@ -284,7 +291,7 @@ class _Builder:
         self.batch: list[Event] = []
         self.pending: dict[int, Event] = {}  # events naming actors not yet seen
 
-    def add_file(self, path: Path, on_bytes: Any) -> None:
+    def add_file(self, path: StrPath, on_bytes: Any) -> None:
         stream = _Stream(path, on_bytes)
         seen_version = False
         try:
@@ -292,7 +299,7 @@ class _Builder:
                 if kind == "actors":
                     self._add_actor(parse_actor(value, ("actors", key)))
                 elif kind == "events":
-                    self.batch.append(parse_event(value, ("events", key), str(path)))
+                    self.batch.append(parse_event(value, ("events", key), os.fspath(path)))
                     if len(self.batch) >= 5000:
                         self._flush()
                 elif key == "schema_version":
@@ -364,10 +371,11 @@ def _record_json(actors: Mapping[str, Actor], event: Event) -> str:
     return inert_json(event_record(actors, event))
 
 
-def build(paths: Sequence[Path], target: Path) -> None:
+def build(paths: Sequence[StrPath], target: str) -> None:
     """Build the index for `paths` at `target`, atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    folder, name = os.path.split(target)
+    os.makedirs(folder or ".", exist_ok=True)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     states = [file_state(path) for path in paths]
     total = sum(state.size for state in states)
     try:
@@ -390,7 +398,7 @@ def build(paths: Sequence[Path], target: Path) -> None:
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            temporary.unlink()
+            os.unlink(temporary)
         raise
 
 
@@ -514,12 +522,13 @@ def _select(query: Query) -> tuple[str, list[Any]]:
     return sql, parameters
 
 
-def _open_prepared(target: Path, paths: Sequence[Path]) -> sqlite3.Connection | None:
+def _open_prepared(target: str, paths: Sequence[StrPath]) -> sqlite3.Connection | None:
     """The index at `target` if it is ours, complete, and built from these files' content."""
-    if not target.is_file():
+    if not os.path.isfile(target):
         return None
     try:
-        connection = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        quoted = target.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+        connection = sqlite3.connect(f"file:{quoted}?mode=ro", uri=True)
         try:
             application_id = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -528,7 +537,7 @@ def _open_prepared(target: Path, paths: Sequence[Path]) -> sqlite3.Connection | 
             meta = dict(connection.execute("SELECT key, value FROM meta"))
             recorded = [FileState(**state) for state in json.loads(meta["files"])]
             if meta.get("complete") != "1" or \
-                    [state.path for state in recorded] != [str(p.resolve()) for p in paths]:
+                    [state.path for state in recorded] != [os.path.realpath(p) for p in paths]:
                 raise sqlite3.DatabaseError("incomplete or for other files")
             pairs = zip(recorded, paths, strict=True)
             if not all(_still_current(state, path) for state, path in pairs):
@@ -540,11 +549,11 @@ def _open_prepared(target: Path, paths: Sequence[Path]) -> sqlite3.Connection | 
             raise
     except (sqlite3.DatabaseError, KeyError, TypeError, ValueError):
         with contextlib.suppress(OSError):
-            target.unlink()  # corrupt or foreign: never trusted, rebuilt below
+            os.unlink(target)  # corrupt or foreign: never trusted, rebuilt below
         return None
 
 
-def open_index(paths: Sequence[Path]) -> IndexCatalog:
+def open_index(paths: Sequence[StrPath]) -> IndexCatalog:
     """A catalog over `paths` from the prepared index, (re)building it first if needed."""
     try:
         target = index_path(paths)

@@ -28,7 +28,9 @@ def _silence_stdout() -> None:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    from idlib_cli.text import inert
+
+    sys.stderr.write(inert(message) + "\n")  # it may quote what the user typed
 
 
 def run(args: list[str], debug: bool) -> int:

@@ -15,7 +15,7 @@ def _data_paths(ctx: click.Context, param: click.Parameter, value: tuple[str, ..
     """--data PATH (repeatable), else IDLIB_DATA as a path list (':' on Unix, ';' on Windows)."""
     from idlib_cli.app import env_data_paths
 
-    return [Path(item) for item in value] if value else env_data_paths()
+    return [Path(item) for item in (value or env_data_paths())]
 
 
 def store_options(func: F) -> F:

@@ -6,14 +6,13 @@ Nothing here decides *which* events to show; Rich is imported only when a table 
 
 from __future__ import annotations
 
-import csv
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from idlib_cli.errors import UsageError
 from idlib_cli.records import Record, inert_json
+from idlib_cli.text import UNSAFE, inert, visible_escape
 
 EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
                 "type", "actors", "location", "figures", "sources", "tags", "date_note", "note",
@@ -50,21 +49,6 @@ def project(records: Iterable[Record], fields: Sequence[str]) -> list[Record]:
 
 
 # --- making text inert ------------------------------------------------------------------------
-
-# C0/C1 controls (tab and newline handled per format), DEL, and bidirectional overrides and
-# isolates, which can reorder what a reader sees.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _visible_escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def inert(text: str) -> str:
-    """Text safe to put on a terminal: escape sequences and overrides shown, not obeyed."""
-    return _UNSAFE.sub(_visible_escape, text)
-
 
 def one_line(text: str) -> str:
     return inert(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
@@ -138,6 +122,8 @@ def write_jsonl(records: Iterable[Record], out: TextIO, *, ascii_only: bool = Fa
 
 def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
               *, header: bool = True) -> None:
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     if header:
         writer.writerow(fields)
@@ -147,7 +133,7 @@ def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
 
 def _csv_cell(text: str) -> str:
     # Newlines are legal inside quoted CSV cells; only terminal-hostile characters are escaped.
-    return _UNSAFE.sub(_visible_escape, text)
+    return UNSAFE.sub(visible_escape, text)
 
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -167,45 +153,119 @@ def write_tsv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
 
 
 NARROW = 50  # below this many columns a table is unreadable: stack the fields instead
+GAP = "  "
+SHORT = ("date", "type", "start", "end", "precision", "approximate", "kind", "events", "first",
+         "last", "parent")  # columns that keep their natural width
+MAIN = ("title", "summary", "name")  # the column that takes the remaining width
+MIN_FLEXIBLE = 12
 
 
 def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
                 color: bool, cell: Callable[[str, Record], str] | None = None) -> None:
-    """A Rich table; every cell is a Text object, so store text is never read as markup."""
+    """Aligned columns for a terminal, long cells wrapped.
+
+    Rich supplies the terminal's width, its colour support and the header's style; the layout
+    is ours, because Rich's own Table measures and wraps every cell as rich text, which cost
+    over 100 ms for the 132 rows of `--actor turkey`. Store text is never read as markup: it
+    is written as plain text, made inert first.
+    """
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     console = Console(file=out, no_color=not color, highlight=False, emoji=False)
-    if console.width < NARROW:
-        _write_stacked(records, fields, console, cell or _default_cell)
+    show = cell or _default_cell
+    rows = [[one_line(show(name, record)) for name in fields] for record in records]
+    headings = [_heading(name) for name in fields]
+    widths = _column_widths(headings, rows, fields, console.width - len(GAP) * (len(fields) - 1))
+    if console.width < NARROW or widths is None:
+        _write_stacked(records, fields, console, show)
         return
-    table = Table(show_edge=False, header_style="bold" if color else "",
-                  box=_box() if color else None, pad_edge=False)
-    for name in fields:
-        table.add_column(_heading(name), overflow="fold", no_wrap=name in ("date", "id"),
-                         ratio=3 if name in ("title", "summary") else None)
-    for record in records:
-        table.add_row(*(Text(one_line((cell or _default_cell)(name, record))) for name in fields))
-    console.print(table)
+    lines = [_styled(GAP.join(_pad(h, w) for h, w in zip(headings, widths, strict=True)),
+                     "bold", console)]
+    if color:
+        lines.append(_styled("─" * (sum(widths) + len(GAP) * (len(widths) - 1)), "dim", console))
+    for row in rows:
+        lines += _row_lines(row, widths)
+    out.write("\n".join(line.rstrip() for line in lines) + "\n")
+
+
+def _column_widths(headings: Sequence[str], rows: Sequence[Sequence[str]],
+                   fields: Sequence[str], available: int) -> list[int] | None:
+    """Ids stay whole (people copy them) when the text column can still get a fair width."""
+    for short in ((*SHORT, "id"), SHORT):
+        widths = _fit(headings, rows, fields, available, short)
+        if widths is not None:
+            return widths
+    return None
+
+
+def _fit(headings: Sequence[str], rows: Sequence[Sequence[str]], fields: Sequence[str],
+         available: int, short: Sequence[str]) -> list[int] | None:
+    """Natural widths if they fit. Otherwise short columns (dates, types, counts) keep theirs,
+    the main text column (title, summary or name) takes what the other long ones leave, and
+    they get a fair share each. None if even that can't fit."""
+    from rich.cells import cell_len
+
+    natural = [max([cell_len(heading), *(cell_len(row[i]) for row in rows)])
+               for i, heading in enumerate(headings)]
+    if sum(natural) <= available:
+        return natural
+    flexible = [i for i, name in enumerate(fields) if name not in short]
+    if not flexible:
+        return None
+    main = next((fields.index(name) for name in MAIN if name in fields), flexible[-1])
+    room = available - sum(w for i, w in enumerate(natural) if i not in flexible)
+    share = max(MIN_FLEXIBLE, room // (len(flexible) + 1))
+    widths = list(natural)
+    for i in flexible:
+        if i != main:
+            widths[i] = min(natural[i], share)
+    widths[main] = room - sum(widths[i] for i in flexible if i != main)
+    return widths if widths[main] >= max(MIN_FLEXIBLE, min(natural[main], 24)) else None
+
+
+def _row_lines(row: Sequence[str], widths: Sequence[int]) -> list[str]:
+    import textwrap
+
+    cells = [textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+             if len(text) > width else [text] for text, width in zip(row, widths, strict=True)]
+    height = max(len(lines) for lines in cells)
+    return [GAP.join(_pad(lines[i] if i < len(lines) else "", width)
+                     for lines, width in zip(cells, widths, strict=True))
+            for i in range(height)]
+
+
+def _pad(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return text + " " * (width - cell_len(text))
+
+
+def _styled(text: str, style: str, console: Any) -> str:
+    if console.no_color or console.color_system is None:
+        return text
+    from rich.style import Style
+
+    return str(Style.parse(style).render(text, color_system=console.color_system))
 
 
 def _write_stacked(records: Sequence[Record], fields: Sequence[str], console: Any,
                    cell: Callable[[str, Record], str]) -> None:
-    from rich.text import Text
+    """One 'Field: value' line per field, folded to the terminal's width; a blank line between
+    records."""
+    import textwrap
 
-    for index, record in enumerate(records):
-        if index:
-            console.print()
+    width = max(console.width, 10)
+    blocks = []
+    for record in records:
+        lines = []
         for name in fields:
-            console.print(Text(f"{_heading(name)}: {one_line(cell(name, record))}"),
-                          overflow="fold")
-
-
-def _box() -> Any:
-    from rich import box
-
-    return box.SIMPLE_HEAD
+            label = _styled(f"{_heading(name)}:", "bold", console)
+            text = f"{_heading(name)}: {one_line(cell(name, record))}"
+            wrapped = textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+            wrapped[0] = label + wrapped[0][len(_heading(name)) + 1:]
+            lines += wrapped
+        blocks.append("\n".join(lines))
+    console.file.write("\n\n".join(blocks) + ("\n" if blocks else ""))
 
 
 def _heading(name: str) -> str:

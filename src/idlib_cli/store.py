@@ -7,16 +7,19 @@ A broken file is reported with its name, line and JSON path, never with a traceb
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from idlib_cli.dates import parse_edtf
 from idlib_cli.errors import DateError, NotFoundError, StoreError, UsageError
 from idlib_cli.jsonpath import PathPart, format_path, locate_line
 from idlib_cli.model import Actor, ActorRef, Event, Figure, Source
 from idlib_cli.text import fold
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 2 * 1024**3  # beyond this we refuse rather than exhaust memory
@@ -31,35 +34,42 @@ class InvalidAt(Exception):
         self.message = message
 
 
-def builtin_store_path() -> Path:
-    """The curated store: inside the installed wheel, or at the top of a source checkout."""
-    # A plain path, not importlib.resources: that import alone costs more than parsing the store.
-    packaged = Path(__file__).resolve().parent / "data" / "events.json"
-    if packaged.is_file():
+def builtin_store_path() -> str:
+    """The curated store: inside the installed wheel, or at the top of a source checkout.
+
+    Plain os.path, not importlib.resources or pathlib: on the fast path, those imports alone
+    cost more than reading the store.
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(package, "data", "events.json")
+    if os.path.isfile(packaged):
         return packaged
-    return packaged.parents[3] / "data" / "events.json"
+    return os.path.join(os.path.dirname(os.path.dirname(package)), "data", "events.json")
 
 
 # --- reading one file -------------------------------------------------------------------------
 
 
-def read_json(path: Path) -> tuple[Any, str]:
+def read_json(path: StrPath) -> tuple[Any, str]:
     """Parse a store file -> (document, text). Every failure becomes a StoreError."""
-    name = str(path)
+    name = os.fspath(path)
     try:
-        if path.is_dir():
+        if os.path.isdir(name):
             raise StoreError("is a directory, not a store file", file=name)
-        size = path.stat().st_size
+        size = os.stat(name).st_size
         if size > MAX_FILE_BYTES:
             raise StoreError(f"file is too large ({size} bytes)", file=name)
-        raw = path.read_bytes()
+        with open(name, "rb") as handle:
+            raw = handle.read()
     except FileNotFoundError:
-        raise StoreError("no such file (check the path given to --data or IDLIB_DATA)",
+        raise StoreError("no such file: check the path (given to --data, IDLIB_DATA or validate)",
                          file=name) from None
     except PermissionError:
         raise StoreError("permission denied", file=name) from None
     except OSError as error:
         raise StoreError(f"cannot read: {error.strerror or error}", file=name) from None
+    except ValueError:  # e.g. a NUL byte in the path
+        raise StoreError("not a usable file path", file=repr(name)) from None
     try:
         text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is harmless: accept it
     except UnicodeDecodeError as error:
@@ -90,12 +100,12 @@ class StoreFile(NamedTuple):
     data_version: str | None = None
 
 
-def load_file(path: Path) -> StoreFile:
+def load_file(path: StrPath) -> StoreFile:
     document, text = read_json(path)
     try:
-        return parse_document(document, str(path))
+        return parse_document(document, os.fspath(path))
     except InvalidAt as problem:
-        raise StoreError(problem.message, file=str(path), path=format_path(problem.parts),
+        raise StoreError(problem.message, file=os.fspath(path), path=format_path(problem.parts),
                          line=locate_line(text, problem.parts)) from None
 
 
@@ -345,7 +355,8 @@ def merge(files: Sequence[StoreFile]) -> Store:
 def _error_at(file: str, parts: tuple[PathPart, ...], message: str) -> StoreError:
     """A StoreError that names the line: the file is read again, on this error path only."""
     try:
-        text = Path(file).read_text(encoding="utf-8-sig")
+        with open(file, encoding="utf-8-sig") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         text = ""
     return StoreError(message, file=file, path=format_path(parts),
@@ -388,11 +399,14 @@ def chronological(event: Event) -> tuple[Any, ...]:
     return (event.date.start, event.date.end)
 
 
-def store_paths(data_paths: Sequence[Path], include_builtin: bool = True) -> list[Path]:
+def store_paths(data_paths: Sequence[StrPath], include_builtin: bool = True) -> list[StrPath]:
     """The files to read: the built-in store first (unless left out), then the user's, each once."""
-    chosen = ([builtin_store_path()] if include_builtin else []) + list(data_paths)
-    unique: list[Path] = []
+    chosen: list[StrPath] = [builtin_store_path()] if include_builtin else []
+    chosen += data_paths
+    unique: list[StrPath] = []
     for path in chosen:
+        if "\x00" in os.fspath(path):
+            raise UsageError(f"not a usable file path: {os.fspath(path)!r}")
         if not any(_same_file(path, other) for other in unique):
             unique.append(path)
     if not unique:
@@ -400,13 +414,13 @@ def store_paths(data_paths: Sequence[Path], include_builtin: bool = True) -> lis
     return unique
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: StrPath, b: StrPath) -> bool:
     try:
-        return a.samefile(b)
+        return os.path.samefile(a, b)
     except OSError:
-        return a == b
+        return os.fspath(a) == os.fspath(b)
 
 
-def load(paths: Sequence[Path], *, include_builtin: bool = True) -> Store:
+def load(paths: Sequence[StrPath], *, include_builtin: bool = True) -> Store:
     """The built-in store (unless left out) with the user's stores on top of it."""
     return merge([load_file(path) for path in store_paths(paths, include_builtin)])

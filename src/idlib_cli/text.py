@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Letters that carry no combining mark to strip but that users type without the accent.
 _LOOKALIKE_MAP = {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"}
@@ -20,6 +19,23 @@ _NON_WORD = re.compile(r"[\W_]+")
 def fold(text: str) -> str:
     """'Türkiye' -> 'turkiye', 'Hay'at Tahrir al-Sham' -> 'hay at tahrir al sham'."""
     if not text.isascii():  # the decomposition is the slow part; most text doesn't need it
+        import unicodedata
+
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
         text = _LOOKALIKES.sub(lambda match: _LOOKALIKE_MAP[match.group()], text)
     return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+# C0/C1 controls (tab and newline handled per format), DEL, and bidirectional overrides and
+# isolates, which can reorder what a reader sees.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: str) -> str:
+    """Text safe to put on a terminal: escape sequences and overrides shown, not obeyed."""
+    return UNSAFE.sub(visible_escape, text)

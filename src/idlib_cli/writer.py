@@ -109,7 +109,7 @@ def atomic_write(path: Path, text: str) -> None:
 
 def check_target(path: Path) -> None:
     """Refuse, before any work, a target we must never write or cannot write."""
-    builtin = builtin_store_path()
+    builtin = Path(builtin_store_path())
     if path.exists() and builtin.exists() and path.resolve() == builtin.resolve():
         raise UsageError("the built-in store is read-only: add to your own file, "
                          "e.g. --to ~/idlib-notes.json")
