@@ -255,14 +255,17 @@ def _write_stacked(records: Sequence[Record], fields: Sequence[str], console: An
     import textwrap
 
     width = max(console.width, 10)
+    labels = {name: (f"{_heading(name)}:", _styled(f"{_heading(name)}:", "bold", console))
+              for name in fields}
     blocks = []
     for record in records:
         lines = []
         for name in fields:
-            label = _styled(f"{_heading(name)}:", "bold", console)
-            text = f"{_heading(name)}: {one_line(cell(name, record))}"
-            wrapped = textwrap.wrap(text, width, break_on_hyphens=False) or [text]
-            wrapped[0] = label + wrapped[0][len(_heading(name)) + 1:]
+            plain, styled = labels[name]
+            text = f"{plain} {one_line(cell(name, record))}"
+            wrapped = [text] if len(text) <= width else \
+                textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+            wrapped[0] = styled + wrapped[0][len(plain):]
             lines += wrapped
         blocks.append("\n".join(lines))
     console.file.write("\n\n".join(blocks) + ("\n" if blocks else ""))
