@@ -1,11 +1,14 @@
 """Benchmark idlib against bare Python and jq; print the results as Markdown tables.
 
     python benchmarks/run.py [--quick] [--sizes 1000,10000,...] [--runs 10] [--timeout 120]
+                             [--prepare-timeout S] [--no-startup]
                              [--idlib PATH] [--python PATH] [--jq PATH]
 
-Every command runs as a child process with stdout to /dev/null, timed with time.perf_counter;
-its peak RSS is the ru_maxrss that os.wait4 reports for it. The commands of a case are run
-in turns (a, b, c, a, b, c, ...), so that their ratios come from the same conditions.
+Every command runs as a child process with stdout to /dev/null, timed with time.perf_counter
+around the spawn and the wait; its peak RSS is the ru_maxrss that os.wait4 reports for it.
+Commands are spawned by spawner.py, a lean helper process, so that the harness's own memory
+does not leak into the children's ru_maxrss. The commands of a case run in turns
+(a, b, c, a, b, c, ...), so their ratios come from the same conditions.
 Progress goes to stderr; the tables go to stdout. See benchmarks/README.md.
 """
 
@@ -37,12 +40,12 @@ QUICK_SIZES = (1000, 10000)
 FULL_SIZES = (1000, 10000, 100000)
 ACTOR = "turkey"
 SINCE, UNTIL = "2020-02", "2020-03"
-SINCE_DAY, UNTIL_DAY = "2020-02-01", "2020-04-01"  # the same period as [first day, end)
+SINCE_DAY, UNTIL_DAY = "2020-02-01", "2020-04-01"  # the same period: [first day, end)
 KEYWORD = "ceasefire"
 
 # jq's half of the comparison. `lo` and `hi` turn an EDTF date ("2020-03-05", "2020-03",
 # "2019", "2019-21".."2019-24", "A/B", with "~") into its first day and a string that sorts
-# at or after its last day, so a string comparison tells whether the event overlaps
+# at or after its last day, so that string comparisons tell whether the event overlaps
 # [since, until), as `idlib events --since/--until` does.
 JQ_DEFS = """
 def lo: if length == 4 then . + "-01-01"
@@ -58,12 +61,16 @@ def hi: if length == 4 then . + "-99"
   else . end;
 def overlaps($since; $until): (.date | split("~") | join("") | split("/")) as $p
   | ($p[0] | lo) < $until and ($p[-1] | hi) >= $since;
-def has_word($word): [.title, .summary, (.location.name // ""), (.tags // [])[]]
-  | join(" ") | ascii_downcase | contains($word);
+def has_word($word): any(.title, .summary, (.location.name // ""), (.tags // [])[];
+  test($word; "i"));
 """
 
 
-# --- running one command ------------------------------------------------------------------------
+def note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- running commands ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -72,10 +79,11 @@ class Sample:
     rss_kib: int
     failure: str | None = None  # "timeout" or "exit N"; None when the command succeeded
     stderr: str = ""
+    limit: float = 0.0  # the timeout it ran under
 
 
 class Spawner:
-    """spawner.py, a lean process that runs each command: see there for why."""
+    """spawner.py, the lean process that runs each command (see there for why)."""
 
     def __init__(self) -> None:
         self.scratch = tempfile.TemporaryDirectory(prefix="idlib-bench-")
@@ -84,11 +92,12 @@ class Spawner:
             [sys.executable, "-I", "-S", str(HERE / "spawner.py")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def run(self, argv: Sequence[str], timeout: float, output: Path | None = None) -> Sample:
-        """Run argv once, stdout to /dev/null (or to `output`), and measure it."""
+    def run(self, argv: Sequence[str], timeout: float, output: Path | None = None,
+            env: dict[str, str] | None = None) -> Sample:
+        """Run argv once with stdout to /dev/null (or to `output`), and measure it."""
         assert self.process.stdin is not None and self.process.stdout is not None
         job = {"argv": list(argv), "stdout": str(output or os.devnull),
-               "stderr": str(self.stderr), "timeout": timeout}
+               "stderr": str(self.stderr), "timeout": timeout, "env": env or {}}
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         reply = json.loads(self.process.stdout.readline())
@@ -98,7 +107,7 @@ class Spawner:
             failure = "timeout"
         elif reply["status"] != 0:
             failure = f"exit {reply['status']}"
-        return Sample(reply["seconds"], reply["maxrss_kib"], failure, stderr)
+        return Sample(reply["seconds"], reply["maxrss_kib"], failure, stderr, timeout)
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -107,35 +116,18 @@ class Spawner:
         self.scratch.cleanup()
 
 
-def count_records(path: Path) -> int:
-    """Top-level objects in a JSON array printed with indent 2 (idlib --json and jq both do)."""
-    marker, count, tail = b"\n  {\n", 0, b""
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            count += data.count(marker)
-            tail = data[-(len(marker) - 1):]
-    return count
-
-
-# --- a case: commands measured side by side -----------------------------------------------------
-
-
 @dataclass
 class Command:
     label: str
     argv: tuple[str, ...]
-    check: bool = True  # count the records of its first run (JSON output only)
+    check: bool = True  # count the records its first run prints (JSON array output only)
     first: Sample | None = None
     samples: list[Sample] = field(default_factory=list)
     records: int | None = None
 
     @property
     def failure(self) -> str | None:
-        for sample in (self.first, *self.samples):
-            if sample is not None and sample.failure:
-                return sample.failure
-        return None
+        return next((s.failure for s in (self.first, *self.samples) if s and s.failure), None)
 
     @property
     def times(self) -> list[float]:
@@ -146,42 +138,132 @@ class Command:
         return statistics.median(self.times) if self.samples and not self.failure else None
 
     @property
+    def first_rss_kib(self) -> int | None:
+        """The first run's peak RSS; up to the kill if it timed out (then a lower bound)."""
+        if self.first is None or self.first.failure not in (None, "timeout"):
+            return None
+        return self.first.rss_kib
+
+    @property
     def rss_kib(self) -> int | None:
-        rss = [s.rss_kib for s in (self.first, *self.samples) if s is not None and not s.failure]
+        """The highest peak RSS of the timed runs."""
+        rss = [sample.rss_kib for sample in self.samples if not sample.failure]
         return max(rss) if rss else None
 
 
-def measure(spawner: Spawner, commands: Sequence[Command], runs: int, timeout: float) -> None:
-    """One untimed first run of each command (kept as `first`), then `runs` runs in turns."""
-    with tempfile.TemporaryDirectory(prefix="idlib-bench-") as scratch:
-        for index, command in enumerate(commands):
-            output = Path(scratch) / f"{index}.json" if command.check else None
-            note(f"  first run: {command.label}")
-            command.first = spawner.run(command.argv, timeout, output)
-            if output is not None and not command.first.failure:
-                command.records = count_records(output)
-                output.unlink()
-    for run in range(runs):
-        note(f"  run {run + 1}/{runs}")
-        for command in commands:
-            if command.failure is None:
-                command.samples.append(spawner.run(command.argv, timeout))
+def count_records(path: Path) -> int | None:
+    """How many values the JSON array in `path` holds; read piece by piece, as it may be huge.
+
+    None if the file does not hold one JSON array.
+    """
+    decoder = json.JSONDecoder()
+    count, pos, buffer, opened = 0, 0, "", False
+    with path.open(encoding="utf-8") as stream:
+        while True:
+            while pos < len(buffer) and buffer[pos] in " \t\r\n,":
+                pos += 1
+            if pos == len(buffer):
+                buffer, pos = stream.read(1 << 20), 0
+                if not buffer:
+                    return None  # no closing "]"
+            elif not opened:
+                if buffer[pos] != "[":
+                    return None
+                opened, pos = True, pos + 1
+            elif buffer[pos] == "]":
+                return count
+            else:
+                try:
+                    _, pos = decoder.raw_decode(buffer, pos)
+                    count += 1
+                except json.JSONDecodeError:  # a value cut at the end of the buffer: read on
+                    more = stream.read(1 << 20)
+                    if not more:
+                        return None
+                    buffer, pos = buffer[pos:] + more, 0
 
 
-# --- formatting ---------------------------------------------------------------------------------
+def warm(path: Path) -> None:
+    """Read a file once, so that the first command to read it finds it in the page cache."""
+    with path.open("rb") as stream:
+        while stream.read(1 << 23):
+            pass
 
 
-def seconds_text(value: float | None) -> str:
+@dataclass
+class Bench:
+    """The settings of this run, and the spawner that runs the commands."""
+
+    idlib: str
+    python: str
+    jq: str
+    runs: int
+    timeout: float
+    prepare_timeout: float  # for the first runs
+    spawner: Spawner
+    floor_kib: int = 0
+
+    def measure(self, commands: Sequence[Command]) -> None:
+        """One first run of each command (timed apart), then `runs` timed runs in turns.
+
+        The case gets a fresh, empty cache directory: whatever idlib prepares on first use is
+        prepared during these first runs, and is gone afterwards.
+        """
+        with tempfile.TemporaryDirectory(prefix="idlib-bench-") as scratch:
+            cache = Path(scratch) / "cache"
+            env = {"XDG_CACHE_HOME": str(cache), "IDLIB_CACHE_DIR": str(cache / "idlib")}
+            for index, command in enumerate(commands):
+                output = Path(scratch) / f"{index}.json" if command.check else None
+                note(f"  first run: {command.label}")
+                command.first = self.spawner.run(command.argv, self.prepare_timeout, output, env)
+                if output is not None and not command.first.failure:
+                    command.records = count_records(output)
+                    output.unlink()
+            for run in range(self.runs):
+                note(f"  run {run + 1}/{self.runs}")
+                for command in commands:
+                    if command.failure is None:
+                        sample = self.spawner.run(command.argv, self.timeout, env=env)
+                        command.samples.append(sample)
+
+    # formatting -------------------------------------------------------------------------------
+
+    def rss(self, kib: int | None) -> str:
+        if kib is None:
+            return "–"
+        if kib <= self.floor_kib * 1.02:
+            return f"≤ {self.floor_kib / 1024:.1f} MiB (floor)"
+        return f"{kib / 1024:.1f} MiB"
+
+    def first_rss(self, command: Command) -> str:
+        cell = self.rss(command.first_rss_kib)
+        killed = command.first is not None and command.first.failure == "timeout"
+        return f"≥ {cell} (at kill)" if killed else cell
+
+    def failed(self, sample: Sample | None) -> str | None:
+        if sample is None or not sample.failure:
+            return None
+        if sample.failure == "timeout":
+            return f"timeout (> {sample.limit:g} s)"
+        return f"error ({sample.failure})"
+
+    def first_cell(self, command: Command) -> str:
+        if command.first is None:
+            return "–"
+        return self.failed(command.first) or seconds(command.first.seconds)
+
+    def median_cell(self, command: Command) -> str:
+        failed = next((s for s in (command.first, *command.samples) if s and s.failure), None)
+        return self.failed(failed) or seconds(command.median)
+
+
+def seconds(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def mib(kib: int | None) -> str:
-    return "–" if kib is None else f"{kib / 1024:.1f} MiB"
-
-
-def ratio_text(value: float | None) -> str:
+def times(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}×"
 
 
@@ -189,28 +271,10 @@ def ratio(a: Command, b: Command) -> float | None:
     return a.median / b.median if a.median is not None and b.median else None
 
 
-def median_cell(command: Command, timeout: float) -> str:
-    if command.failure == "timeout":
-        return f"timeout (> {timeout:g} s)"
-    if command.failure:
-        return f"error ({command.failure})"
-    return seconds_text(command.median)
-
-
 def spread(command: Command) -> str:
     if command.failure or not command.samples:
         return "–"
-    return f"{seconds_text(min(command.times))} – {seconds_text(max(command.times))}"
-
-
-def first_cell(command: Command, timeout: float) -> str:
-    if command.first is None:
-        return "–"
-    if command.first.failure == "timeout":
-        return f"timeout (> {timeout:g} s)"
-    if command.first.failure:
-        return f"error ({command.first.failure})"
-    return seconds_text(command.first.seconds)
+    return f"{seconds(min(command.times))} – {seconds(max(command.times))}"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -225,18 +289,18 @@ def verdict(value: float | None, limit: float) -> str:
     return "met" if value <= limit else "**missed**"
 
 
-def note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+# --- the stores ---------------------------------------------------------------------------------
 
 
-# --- the store ----------------------------------------------------------------------------------
+def builtin_actors() -> list[dict[str, str]]:
+    actors: list[dict[str, str]] = json.loads(BUILTIN.read_text(encoding="utf-8"))["actors"]
+    return actors
 
 
 def actor_family(actor_id: str) -> list[str]:
-    """The actor and its descendants, as `--actor` selects them (from the built-in store)."""
-    actors = json.loads(BUILTIN.read_text(encoding="utf-8"))["actors"]
+    """The actor and its descendants, as `--actor` selects them."""
     children: dict[str, list[str]] = {}
-    for actor in actors:
+    for actor in builtin_actors():
         if actor.get("parent"):
             children.setdefault(actor["parent"], []).append(actor["id"])
     found, pending = [actor_id], [actor_id]
@@ -250,11 +314,12 @@ def actor_family(actor_id: str) -> list[str]:
 
 def store_file(size: int, python: str) -> Path:
     """The cached store of `size` events; generated if missing or if its inputs changed."""
-    actors = json.loads(BUILTIN.read_text(encoding="utf-8"))["actors"]
-    key = hashlib.sha256(json.dumps(actors, sort_keys=True).encode()
+    key = hashlib.sha256(json.dumps(builtin_actors(), sort_keys=True).encode()
                          + (HERE / "generate.py").read_bytes()).hexdigest()[:10]
     path = CACHE / f"events-{size}-{key}.json"
     if not path.exists():
+        for stale in CACHE.glob(f"events-{size}-*.json"):  # from older actors or generator
+            stale.unlink()
         note(f"generating {path.relative_to(ROOT)} ...")
         start = time.perf_counter()
         subprocess.run([python, str(HERE / "generate.py"), str(size), str(path)], check=True)
@@ -262,10 +327,7 @@ def store_file(size: int, python: str) -> Path:
     return path
 
 
-# --- the cases ----------------------------------------------------------------------------------
-
-
-def jq_program(where: str) -> str:
+def jq_select(where: str) -> str:
     return f"{JQ_DEFS}\n[.events[] | select({where})]"
 
 
@@ -273,158 +335,193 @@ def jq_actor(family: Sequence[str]) -> str:
     return "any(.actors[]; " + " or ".join(f".id == {json.dumps(i)}" for i in family) + ")"
 
 
+# --- the cases ----------------------------------------------------------------------------------
+
+
 @dataclass
-class StartupResult:
-    lines: list[str]
+class Startup:
     commands: list[Command]
     json_ratio: float | None
     table_ratio: float | None
 
 
-def startup(args: argparse.Namespace, family: list[str]) -> StartupResult:
-    python = Command("`python -c pass`", (args.python, "-c", "pass"), check=False)
+def startup(bench: Bench, family: Sequence[str]) -> Startup:
+    python = Command("`python -c pass`", (bench.python, "-c", "pass"), check=False)
     as_json = Command("`idlib events --actor turkey --json`",
-                      (args.idlib, "events", "--actor", ACTOR, "--json"))
+                      (bench.idlib, "events", "--actor", ACTOR, "--json"))
     as_table = Command("`idlib events --actor turkey --table`",
-                       (args.idlib, "events", "--actor", ACTOR, "--table"), check=False)
-    jq = Command("`jq` (same select)", (args.jq, jq_program(jq_actor(family)), str(BUILTIN)))
+                       (bench.idlib, "events", "--actor", ACTOR, "--table"), check=False)
+    jq = Command("`jq` (same select)", (bench.jq, jq_select(jq_actor(family)), str(BUILTIN)))
     note("start-up: built-in store")
     commands = [python, as_json, as_table, jq]
-    measure(commands, args.runs, args.timeout)
-    targets = {as_json.label: 4.0, as_table.label: 8.0}
+    bench.measure(commands)
+    return Startup(commands, ratio(as_json, python), ratio(as_table, python))
+
+
+def startup_table(bench: Bench, result: Startup) -> list[str]:
+    python, as_json, as_table, jq = result.commands
+    limits = {as_json.label: 4.0, as_table.label: 8.0}
     rows = []
-    for command in commands:
-        limit = targets.get(command.label)
+    for command in result.commands:
+        limit = limits.get(command.label)
         to_python = ratio(command, python)
-        target = f"≤ {limit:g}× python: {verdict(to_python, limit)}" if limit else ""
-        rows.append([command.label, first_cell(command, args.timeout),
-                     median_cell(command, args.timeout), spread(command),
-                     mib(command.rss_kib), ratio_text(to_python), ratio_text(ratio(command, jq)),
-                     "–" if command.records is None else str(command.records), target])
-    size = BUILTIN.stat().st_size
-    lines = [
-        f"## Start-up: built-in store ({size / 1024:.0f} KiB)",
+        rows.append([command.label, bench.first_cell(command), bench.median_cell(command),
+                     spread(command), bench.rss(command.rss_kib), times(to_python),
+                     times(ratio(command, jq)),
+                     "–" if command.records is None else str(command.records),
+                     f"≤ {limit:g}× python: {verdict(to_python, limit)}" if limit else ""])
+    return [
+        f"## Start-up: built-in store ({BUILTIN.stat().st_size / 1024:.0f} KiB)",
         "",
-        table(["command", "first run", "median", "min – max", "peak RSS", "÷ python",
-               "÷ jq", "results", "target"], rows),
+        table(["command", "first run", "median", "min – max", "peak RSS", "÷ python", "÷ jq",
+               "results", "target"], rows),
     ]
-    return StartupResult(lines, commands, ratio(as_json, python), ratio(as_table, python))
 
 
 @dataclass
-class SizeResult:
+class Scale:
     size: int
     file_bytes: int
-    pairs: list[tuple[str, Command, Command]]  # (query, idlib, jq)
+    queries: list[tuple[str, Command, Command]]  # (name, idlib, jq)
 
 
-def scale(args: argparse.Namespace, family: list[str], size: int) -> SizeResult:
-    path = store_file(size, args.python)
+def scale(bench: Bench, family: Sequence[str], size: int) -> Scale:
+    path = store_file(size, bench.python)
     actor = jq_actor(family)
     period = f'overlaps("{SINCE_DAY}"; "{UNTIL_DAY}")'
     word = f'has_word("{KEYWORD}")'
-    queries = [
+    cases = [
         ("actor", ["--actor", ACTOR], actor),
         ("date range", ["--since", SINCE, "--until", UNTIL], period),
         ("keyword", ["--keyword", KEYWORD], word),
         ("combined", ["--actor", ACTOR, "--since", SINCE, "--until", UNTIL, "--keyword", KEYWORD],
          f"{actor} and {period} and {word}"),
     ]
-    pairs = []
-    for name, options, where in queries:
-        idlib = Command(f"idlib {name}", (args.idlib, "events", "--no-builtin", "--data",
-                                          str(path), *options, "--json"))
-        jq = Command(f"jq {name}", (args.jq, jq_program(where), str(path)))
-        pairs.append((name, idlib, jq))
+    queries = [(name,
+                Command(f"idlib {name}", (bench.idlib, "events", "--no-builtin", "--data",
+                                          str(path), *options, "--json")),
+                Command(f"jq {name}", (bench.jq, jq_select(where), str(path))))
+               for name, options, where in cases]
     note(f"scale: {size} events ({path.stat().st_size / 1024**2:.1f} MiB)")
-    measure([command for _, idlib, jq in pairs for command in (idlib, jq)], args.runs,
-            args.timeout)
-    return SizeResult(size, path.stat().st_size, pairs)
+    warm(path)
+    bench.measure([command for _, idlib, jq in queries for command in (idlib, jq)])
+    return Scale(size, path.stat().st_size, queries)
 
 
-def scale_tables(results: Sequence[SizeResult], timeout: float) -> list[str]:
+def agree(result: Scale) -> bool | None:
+    """Whether idlib and jq selected as many events for every query; None if unknown."""
+    pairs = [(idlib.records, jq.records) for _, idlib, jq in result.queries]
+    if any(a is not None and b is not None and a != b for a, b in pairs):
+        return False
+    return None if any(a is None or b is None for a, b in pairs) else True
+
+
+def scale_tables(bench: Bench, results: Sequence[Scale]) -> list[str]:
     rows = []
     for result in results:
-        for name, idlib, jq in result.pairs:
+        for name, idlib, jq in result.queries:
             found = "–" if idlib.records is None else str(idlib.records)
-            if idlib.records is not None and jq.records is not None \
-                    and idlib.records != jq.records:
-                found += f" (**jq: {jq.records}**)"
-            rows.append([f"{result.size:,}", name, first_cell(idlib, timeout),
-                         median_cell(idlib, timeout), spread(idlib), mib(idlib.rss_kib),
-                         median_cell(jq, timeout), spread(jq), mib(jq.rss_kib),
-                         ratio_text(ratio(idlib, jq)), found])
+            if idlib.records != jq.records:
+                jq_found = "–" if jq.records is None else str(jq.records)
+                found += f" (**jq: {jq_found}**)" if None not in (idlib.records, jq.records) \
+                    else f" (jq: {jq_found})"
+            rows.append([f"{result.size:,}", name, bench.first_cell(idlib),
+                         bench.first_rss(idlib), bench.median_cell(idlib), spread(idlib),
+                         bench.rss(idlib.rss_kib), bench.median_cell(jq), spread(jq),
+                         bench.rss(jq.rss_kib), times(ratio(idlib, jq)), found])
     growth = []
     for result in results:
-        idlibs = [idlib for _, idlib, _ in result.pairs]
+        idlibs = [idlib for _, idlib, _ in result.queries]
         medians = [c.median for c in idlibs if c.median is not None]
         firsts = [c.first.seconds for c in idlibs if c.first and not c.first.failure]
+        first_rss = [c.first_rss_kib for c in idlibs
+                     if c.first_rss_kib is not None and c.first and not c.first.failure]
         rss = [c.rss_kib for c in idlibs if c.rss_kib is not None]
-        jq_rss = [jq.rss_kib for _, _, jq in result.pairs if jq.rss_kib is not None]
-        slowest = max(medians) if len(medians) == len(idlibs) else None
+        jq_rss = [jq.rss_kib for _, _, jq in result.queries if jq.rss_kib is not None]
+        peak = max(first_rss + rss) if first_rss or rss else None
+        complete = len(medians) == len(idlibs)
         growth.append([
             f"{result.size:,}", f"{result.file_bytes / 1024**2:.1f} MiB",
-            seconds_text(max(firsts)) if len(firsts) == len(idlibs) else "timeout/error",
-            seconds_text(slowest) if slowest is not None else "timeout/error",
-            f"{slowest / result.size * 1e6:.1f} µs" if slowest is not None else "–",
-            mib(max(rss)) if rss else "–",
-            f"{max(rss) * 1024 / result.file_bytes:.2f}×" if rss else "–",
-            mib(max(jq_rss)) if jq_rss else "–",
+            seconds(max(firsts)) if len(firsts) == len(idlibs) else "timeout/error",
+            bench.rss(max(first_rss)) if first_rss else "–",
+            seconds(max(medians)) if complete else "timeout/error",
+            f"{max(medians) / result.size * 1e6:.2f} µs" if complete else "–",
+            bench.rss(max(rss)) if rss else "–",
+            f"{peak * 1024 / result.file_bytes:.2f}×" if peak else "–",
+            bench.rss(max(jq_rss)) if jq_rss else "–",
+            {True: "yes", False: "**no**", None: "–"}[agree(result)],
         ])
     return [
-        "## Scale: generated stores, `--no-builtin --data FILE --json`, versus jq",
+        "## Scale: generated stores, `idlib events --no-builtin --data FILE … --json` vs jq",
         "",
-        table(["events", "query", "prepare (first run)", "idlib median", "idlib min – max",
-               "idlib peak RSS", "jq median", "jq min – max", "jq peak RSS", "idlib ÷ jq",
-               "results"], rows),
+        table(["events", "query", "prepare (first run)", "prepare RSS", "idlib median",
+               "idlib min – max", "idlib RSS", "jq median", "jq min – max", "jq RSS",
+               "idlib ÷ jq", "results"], rows),
         "",
         "## Growth",
         "",
-        table(["events", "file", "slowest prepare", "slowest query (median)",
-               "per event", "idlib peak RSS", "RSS ÷ file", "jq peak RSS"], growth),
+        table(["events", "file", "slowest prepare", "prepare RSS", "slowest query (median)",
+               "per event", "query RSS", "peak RSS ÷ file", "jq RSS", "same results as jq"],
+              growth),
     ]
 
 
-def target_table(start: StartupResult | None, results: Sequence[SizeResult]) -> list[str]:
+def scale_verdict(result: Scale | None, value: float | None, limit: float,
+                  on_timeout: str = "**missed**: idlib timed out") -> str:
+    if result is None:
+        return "not measured"
+    if agree(result) is False:
+        return "**invalid**: idlib and jq selected different events"
+    failures = {idlib.failure for _, idlib, _ in result.queries if idlib.failure}
+    if "timeout" in failures:
+        return on_timeout
+    if failures:
+        return "not measured: idlib failed"
+    return verdict(value, limit)
+
+
+def targets_table(start: Startup | None, results: Sequence[Scale]) -> list[str]:
     by_size = {result.size: result for result in results}
-    rows = []
-    json_ratio = start.json_ratio if start else None
-    table_ratio = start.table_ratio if start else None
-    for value, label, limit in (
-            (json_ratio, "built-in store, `--json` ≤ 4× `python -c pass`", 4.0),
-            (table_ratio, "built-in store, `--table` ≤ 8× `python -c pass`", 8.0)):
-        rows.append([label, ratio_text(value), verdict(value, limit)])
+    as_json = start.json_ratio if start else None
+    as_table = start.table_ratio if start else None
+    rows = [
+        ["built-in store: `--json` ≤ 4× `python -c pass`", times(as_json), verdict(as_json, 4.0)],
+        ["built-in store: `--table` ≤ 8× `python -c pass`", times(as_table),
+         verdict(as_table, 8.0)],
+    ]
     worst: float | None = None
-    if 100000 in by_size:
-        ratios = [ratio(idlib, jq) for _, idlib, jq in by_size[100000].pairs]
-        worst = None if None in ratios else max(r for r in ratios if r is not None)
-    rows.append(["10^5 events: every query ≤ 0.5× jq", ratio_text(worst) + " (worst)",
-                 verdict(worst, 0.5)])
+    result = by_size.get(100000)
+    if result is not None:
+        ratios = [ratio(idlib, jq) for _, idlib, jq in result.queries]
+        worst = max(r for r in ratios if r is not None) if None not in ratios else None
+    rows.append(["10^5 events: every query ≤ 0.5× jq", f"{times(worst)} (worst query)",
+                 scale_verdict(result, worst, 0.5)])
     slowest: float | None = None
     memory: float | None = None
-    if 1000000 in by_size:
-        result = by_size[1000000]
-        medians = [idlib.median for _, idlib, _ in result.pairs]
-        slowest = None if None in medians else max(m for m in medians if m is not None)
-        rss = [idlib.rss_kib for _, idlib, _ in result.pairs]
-        if None not in rss:
+    result = by_size.get(1000000)
+    if result is not None:
+        medians = [idlib.median for _, idlib, _ in result.queries]
+        slowest = max(m for m in medians if m is not None) if None not in medians else None
+        rss = [r for _, idlib, _ in result.queries for r in (idlib.first_rss_kib, idlib.rss_kib)]
+        if None not in rss and not any(idlib.failure for _, idlib, _ in result.queries):
             memory = max(r for r in rss if r is not None) * 1024 / result.file_bytes
-    rows.append(["10^6 events: every query ≤ 1 s after preparation",
-                 seconds_text(slowest) + " (slowest)", verdict(slowest, 1.0)])
-    rows.append(["10^6 events: peak memory ≤ 1.5× file size",
-                 ratio_text(memory), verdict(memory, 1.5)])
+    rows.append(["10^6 events: every query ≤ 1 s after the preparation",
+                 f"{seconds(slowest)} (slowest query)", scale_verdict(result, slowest, 1.0)])
+    rows.append(["10^6 events: peak memory ≤ 1.5× file size (preparation included)",
+                 times(memory),
+                 scale_verdict(result, memory, 1.5, "not measured: idlib timed out")])
     return ["## Targets", "", table(["target", "measured", "verdict"], rows)]
 
 
-def failures(commands: Iterable[Command]) -> list[str]:
+def errors(commands: Iterable[Command]) -> list[str]:
     lines = []
     for command in commands:
-        for sample in (command.first, *command.samples):
-            if sample is not None and sample.failure and sample.failure != "timeout":
-                last = sample.stderr.splitlines()[-1] if sample.stderr else "(no stderr)"
-                lines.append(f"- {command.label}: {sample.failure}: {last[:300]}")
-                break
-    return ["## Errors", "", *lines] if lines else []
+        sample = next((s for s in (command.first, *command.samples)
+                       if s and s.failure and s.failure != "timeout"), None)
+        if sample is not None:
+            last = sample.stderr.splitlines()[-1] if sample.stderr else "(no stderr)"
+            lines.append(f"- {command.label}: {sample.failure}: {last[:300]}")
+    return ["## Errors", "", *lines, ""] if lines else []
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -435,8 +532,21 @@ def version(argv: Sequence[str]) -> str:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"unknown ({error})"
-    return (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout or done.stderr \
-        else "unknown"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else "unknown"
+
+
+def source_state() -> str:
+    """The commit measured, and whether src/ or data/ had uncommitted changes."""
+    git = ["git", "-C", str(ROOT)]
+    try:
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        changes = subprocess.run([*git, "status", "--porcelain", "--", "src", "data"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return f"commit {commit}" + (" + uncommitted changes in src/ or data/" if changes else "")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -444,19 +554,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help=f"sizes {','.join(map(str, QUICK_SIZES))} and 5 runs")
     parser.add_argument("--sizes", help="comma-separated store sizes, e.g. 1000,1e4,100000 "
-                                        f"(default {','.join(map(str, FULL_SIZES))})")
+                                        f"(default {','.join(map(str, FULL_SIZES))}); "
+                                        "0 to skip the scale case")
     parser.add_argument("--runs", type=int, help="timed runs per command (default 10; 5 quick)")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds before a command is killed and recorded as a timeout")
+    parser.add_argument("--prepare-timeout", type=float,
+                        help="the same for first runs, which may prepare (default: --timeout)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up case")
     parser.add_argument("--idlib", default=str(VENV / "idlib"))
     parser.add_argument("--python", default=str(VENV / "python"))
     parser.add_argument("--jq", default=shutil.which("jq") or "jq")
     args = parser.parse_args(argv)
     if args.sizes:
-        args.size_list = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
+        args.sizes = [n for n in (int(float(s)) for s in args.sizes.split(",") if s.strip()) if n]
     else:
-        args.size_list = list(QUICK_SIZES if args.quick else FULL_SIZES)
+        args.sizes = list(QUICK_SIZES if args.quick else FULL_SIZES)
     args.runs = args.runs or (5 if args.quick else 10)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -466,33 +579,39 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.perf_counter()
-    family = actor_family(ACTOR)
-    floor = spawn([shutil.which("true") or "/bin/true"], args.timeout).rss_kib
+    bench = Bench(args.idlib, args.python, args.jq, args.runs, args.timeout,
+                  args.prepare_timeout or args.timeout, Spawner())
+    try:
+        bench.floor_kib = bench.spawner.run([shutil.which("true") or "/bin/true"], 10).rss_kib
+        family = actor_family(ACTOR)
+        start = None if args.no_startup else startup(bench, family)
+        results = [scale(bench, family, size) for size in args.sizes]
+    finally:
+        bench.spawner.close()
     lines = [
         "# idlib benchmarks",
         "",
-        f"- {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.platform()}, "
+        f"- {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.platform()}; "
         f"{os.cpu_count()} CPUs",
-        f"- {version([args.idlib, '--version'])}; Python {version([args.python, '--version'])}; "
-        f"{version([args.jq, '--version'])}",
-        f"- {args.runs} timed runs per command after one untimed first run; commands of a case "
-        f"alternate; timeout {args.timeout:g} s",
-        f"- `--actor {ACTOR}` selects {', '.join(family)}",
-        f"- RSS floor: `true` spawned by this harness reports {mib(floor)} "
-        "(Linux counts the spawning process's memory in a child's ru_maxrss)",
+        f"- {version([args.idlib, '--version'])}; {version([args.python, '--version'])}; "
+        f"{version([args.jq, '--version'])}; {source_state()}",
+        f"- {args.runs} timed runs per command after one first run timed apart; the commands "
+        f"of a case run in turns; timeout {bench.timeout:g} s per command "
+        f"({bench.prepare_timeout:g} s for first runs)",
+        f"- `--actor {ACTOR}` selects {', '.join(family)}; jq is given the same ids",
+        f"- RSS floor {bench.floor_kib / 1024:.1f} MiB: a child's ru_maxrss is never below the "
+        "spawning process's own peak (here: a bare Python process)",
         "",
     ]
     commands: list[Command] = []
-    start = None if args.no_startup else startup(args, family)
     if start is not None:
-        lines += [*start.lines, ""]
+        lines += [*startup_table(bench, start), ""]
         commands += start.commands
-    results = [scale(args, family, size) for size in args.size_list]
-    commands += [c for result in results for _, idlib, jq in result.pairs for c in (idlib, jq)]
     if results:
-        lines += [*scale_tables(results, args.timeout), ""]
-    lines += [*target_table(start, results), ""]
-    lines += failures(commands)
+        lines += [*scale_tables(bench, results), ""]
+        commands += [c for r in results for _, idlib, jq in r.queries for c in (idlib, jq)]
+    lines += [*targets_table(start, results), ""]
+    lines += errors(commands)
     lines.append(f"Total time: {time.perf_counter() - began:.0f} s")
     print("\n".join(lines))
     return 0

@@ -7,7 +7,7 @@ more under every measurement. This process imports next to nothing (start it wit
 `python -I -S`), so the floor is the size of a bare interpreter, about 10 MiB.
 
 Protocol, one JSON value per line: run.py writes
-    {"argv": [...], "stdout": PATH, "stderr": PATH, "timeout": SECONDS}
+    {"argv": [...], "stdout": PATH, "stderr": PATH, "timeout": SECONDS, "env": {NAME: VALUE}}
 and reads back
     {"seconds": FLOAT, "maxrss_kib": INT, "status": EXIT_CODE, "timed_out": BOOL}
 """
@@ -41,8 +41,9 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         (os.POSIX_SPAWN_OPEN, 2, job["stderr"], create, 0o644),
     ]
     _killed.clear()
+    env = {**os.environ, **job.get("env", {})}
     start = time.perf_counter()
-    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
     _running.append(pid)
     signal.setitimer(signal.ITIMER_REAL, float(job["timeout"]))
     try:
