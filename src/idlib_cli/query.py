@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -121,10 +121,6 @@ def resolve_types(known: Iterable[str], requested: Sequence[str]) -> frozenset[s
                 raise UsageError(f"unknown event type {name!r}: {hint}")
             chosen.add(name)
     return frozenset(chosen)
-
-
-def iter_types(store: Store) -> Iterator[str]:
-    return (event.type for event in store.events)
 
 
 def actor_activity(store: Store) -> dict[str, Activity]:
