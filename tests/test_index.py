@@ -179,3 +179,21 @@ def test_unsorted_stores_come_out_chronologically(tmp_path: Path) -> None:
     for query in (Query(), Query(reverse=True), Query(since=date(2020, 2, 15)),
                   Query(until=date(2020, 3, 6), limit=2), Query(keywords=("moscow",))):
         assert list(indexed.search_json(query)) == list(memory.search_json(query))
+
+
+@pytest.mark.parametrize("layout", ["compact", "crlf-bom", "numbers-at-chunk-edges"])
+def test_the_streaming_reader_reads_any_layout(tmp_path: Path, layout: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / f"{layout}.json"
+    if layout == "compact":
+        path.write_text(json.dumps(TINY, separators=(",", ":")), encoding="utf-8")
+    elif layout == "crlf-bom":
+        text = json.dumps(TINY, indent=1).replace("\n", "\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    else:  # tiny reads: every value, number and string crosses a chunk boundary somewhere
+        monkeypatch.setattr(index_module, "CHUNK", 7)
+        write_store(path, TINY)
+    indexed = open_index([path])
+    memory = MemoryCatalog(load([path], include_builtin=False))
+    assert list(indexed.search_json(Query())) == list(memory.search_json(Query()))
+    assert indexed.activity() == memory.activity()

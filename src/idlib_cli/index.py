@@ -186,6 +186,16 @@ class _Stream:
             self.pos = end
             return value
 
+    def _more(self, closing: str) -> bool:
+        """Past a ',' (another item follows: True) or the closing bracket (False)."""
+        separator = self._peek()
+        self.pos += 1
+        if separator == closing:
+            return False
+        if separator != ",":
+            raise ValueError(f"expected ',' or {closing!r}")
+        return True
+
     def members(self) -> Iterator[tuple[str, Any, Any]]:
         """('actors' | 'events', index, element) or ('', key, value) for other members."""
         self._expect("{")
@@ -204,20 +214,12 @@ class _Stream:
                     while True:
                         yield key, index, self._value()
                         index += 1
-                        separator = self._peek()
-                        self.pos += 1
-                        if separator == "]":
+                        if not self._more("]"):
                             break
-                        if separator != ",":
-                            raise ValueError("expected ',' or ']'")
             else:
                 yield "", key, self._value()
-            separator = self._peek()
-            self.pos += 1
-            if separator == "}":
+            if not self._more("}"):
                 break
-            if separator != ",":
-                raise ValueError("expected ',' or '}'")
         if self._peek() != "":
             raise ValueError("extra data after the store object")
 
