@@ -82,12 +82,14 @@ def _render(fmt: str, records: list[dict[str, Any]]) -> str:
 
 
 @given(RECORDS)
+@settings(deadline=None)
 def test_json_and_jsonl_round_trip(records: list[dict[str, Any]]) -> None:
     assert json.loads(_render("json", records)) == records
     assert [json.loads(line) for line in _render("jsonl", records).splitlines()] == records
 
 
 @given(RECORDS)
+@settings(deadline=None)
 def test_csv_round_trips(records: list[dict[str, Any]]) -> None:
     rows = list(csv.DictReader(io.StringIO(_render("csv", records), newline="")))
     assert rows == [{k: str(v) for k, v in r.items()} for r in records]
@@ -109,6 +111,7 @@ def _unescape_tsv(cell: str) -> str:
 
 @given(st.lists(st.fixed_dictionaries({"id": TEXT | st.just("a\tb\\n\nc"), "title": TEXT,
                                        "n": st.integers()}), max_size=8))
+@settings(deadline=None)
 def test_tsv_round_trips_one_line_per_record(records: list[dict[str, Any]]) -> None:
     lines = _render("tsv", records).split("\n")[1:-1]
     assert len(lines) == len(records)
@@ -126,7 +129,7 @@ JSON = st.recursive(
 
 
 @given(JSON)
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_loader_raises_only_its_own_error(document: Any) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "store.json"
