@@ -15,11 +15,13 @@ Progress goes to stderr; the tables go to stdout. See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from types import FrameType
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -109,9 +112,13 @@ class Spawner:
             failure = f"exit {reply['status']}"
         return Sample(reply["seconds"], reply["maxrss_kib"], failure, stderr, timeout)
 
-    def close(self) -> None:
+    def close(self, *, stop: bool = False) -> None:
+        """Let the spawner finish and exit; with `stop`, end it and its command now."""
+        if stop:
+            self.process.terminate()
         if self.process.stdin is not None:
-            self.process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
         self.process.wait()
         self.scratch.cleanup()
 
@@ -214,19 +221,26 @@ class Bench:
             env = {"XDG_CACHE_HOME": str(cache), "IDLIB_CACHE_DIR": str(cache / "idlib")}
             for index, command in enumerate(commands):
                 output = Path(scratch) / f"{index}.json" if command.check else None
-                note(f"  first run: {command.label}")
+                note(f"  first run: {command.label} ...")
                 command.first = self.spawner.run(command.argv, self.prepare_timeout, output, env)
                 if output is not None and not command.first.failure:
                     command.records = count_records(output)
                     output.unlink()
+                found = "" if command.records is None else f", {command.records} results"
+                note(f"    {self.describe(command.first)}{found}")
             for run in range(self.runs):
-                note(f"  run {run + 1}/{self.runs}")
+                done = []
                 for command in commands:
                     if command.failure is None:
                         sample = self.spawner.run(command.argv, self.timeout, env=env)
                         command.samples.append(sample)
+                        done.append(self.describe(sample))
+                note(f"  run {run + 1}/{self.runs}: {'; '.join(done)}")
 
     # formatting -------------------------------------------------------------------------------
+
+    def describe(self, sample: Sample) -> str:
+        return self.failed(sample) or f"{seconds(sample.seconds)}, {self.rss(sample.rss_kib)}"
 
     def rss(self, kib: int | None) -> str:
         if kib is None:
@@ -340,22 +354,26 @@ def jq_actor(family: Sequence[str]) -> str:
 
 @dataclass
 class Startup:
-    commands: list[Command]
-    json_ratio: float | None
-    table_ratio: float | None
+    commands: list[Command]  # python, idlib --json, idlib --table, jq
+
+    @property
+    def json_ratio(self) -> float | None:
+        return ratio(self.commands[1], self.commands[0])
+
+    @property
+    def table_ratio(self) -> float | None:
+        return ratio(self.commands[2], self.commands[0])
 
 
 def startup(bench: Bench, family: Sequence[str]) -> Startup:
-    python = Command("`python -c pass`", (bench.python, "-c", "pass"), check=False)
-    as_json = Command("`idlib events --actor turkey --json`",
-                      (bench.idlib, "events", "--actor", ACTOR, "--json"))
-    as_table = Command("`idlib events --actor turkey --table`",
-                       (bench.idlib, "events", "--actor", ACTOR, "--table"), check=False)
-    jq = Command("`jq` (same select)", (bench.jq, jq_select(jq_actor(family)), str(BUILTIN)))
-    note("start-up: built-in store")
-    commands = [python, as_json, as_table, jq]
-    bench.measure(commands)
-    return Startup(commands, ratio(as_json, python), ratio(as_table, python))
+    return Startup([
+        Command("`python -c pass`", (bench.python, "-c", "pass"), check=False),
+        Command("`idlib events --actor turkey --json`",
+                (bench.idlib, "events", "--actor", ACTOR, "--json")),
+        Command("`idlib events --actor turkey --table`",
+                (bench.idlib, "events", "--actor", ACTOR, "--table"), check=False),
+        Command("`jq` (same select)", (bench.jq, jq_select(jq_actor(family)), str(BUILTIN))),
+    ])
 
 
 def startup_table(bench: Bench, result: Startup) -> list[str]:
@@ -380,9 +398,14 @@ def startup_table(bench: Bench, result: Startup) -> list[str]:
 
 @dataclass
 class Scale:
+    path: Path
     size: int
     file_bytes: int
     queries: list[tuple[str, Command, Command]]  # (name, idlib, jq)
+
+    @property
+    def commands(self) -> list[Command]:
+        return [command for _, idlib, jq in self.queries for command in (idlib, jq)]
 
 
 def scale(bench: Bench, family: Sequence[str], size: int) -> Scale:
@@ -402,10 +425,7 @@ def scale(bench: Bench, family: Sequence[str], size: int) -> Scale:
                                           str(path), *options, "--json")),
                 Command(f"jq {name}", (bench.jq, jq_select(where), str(path))))
                for name, options, where in cases]
-    note(f"scale: {size} events ({path.stat().st_size / 1024**2:.1f} MiB)")
-    warm(path)
-    bench.measure([command for _, idlib, jq in queries for command in (idlib, jq)])
-    return Scale(size, path.stat().st_size, queries)
+    return Scale(path, size, path.stat().st_size, queries)
 
 
 def agree(result: Scale) -> bool | None:
@@ -581,13 +601,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     began = time.perf_counter()
     bench = Bench(args.idlib, args.python, args.jq, args.runs, args.timeout,
                   args.prepare_timeout or args.timeout, Spawner())
+    family = actor_family(ACTOR)
+    start = None if args.no_startup else startup(bench, family)
+    results: list[Scale] = []
+    interrupted = False
+    signal.signal(signal.SIGTERM, stop)
     try:
         bench.floor_kib = bench.spawner.run([shutil.which("true") or "/bin/true"], 10).rss_kib
-        family = actor_family(ACTOR)
-        start = None if args.no_startup else startup(bench, family)
-        results = [scale(bench, family, size) for size in args.sizes]
+        if start is not None:
+            note("start-up: built-in store")
+            bench.measure(start.commands)
+        for size in args.sizes:
+            result = scale(bench, family, size)
+            results.append(result)
+            note(f"scale: {size} events ({result.file_bytes / 1024**2:.1f} MiB)")
+            warm(result.path)
+            bench.measure(result.commands)
+    except KeyboardInterrupt:
+        interrupted = True
+        note("interrupted: reporting what was measured so far")
     finally:
-        bench.spawner.close()
+        bench.spawner.close(stop=interrupted)
     lines = [
         "# idlib benchmarks",
         "",
@@ -612,9 +646,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands += [c for r in results for _, idlib, jq in r.queries for c in (idlib, jq)]
     lines += [*targets_table(start, results), ""]
     lines += errors(commands)
+    if interrupted:
+        lines.append("**Interrupted**: the last case is incomplete.\n")
     lines.append(f"Total time: {time.perf_counter() - began:.0f} s")
     print("\n".join(lines))
-    return 0
+    return 130 if interrupted else 0
+
+
+def stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM: stop as Ctrl-C does, so that the report is still printed."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def _on_stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM or SIGINT: take the running command down too, then leave quietly."""
+    for pid in _running:
+        os.kill(pid, signal.SIGKILL)
+    os._exit(128 + signum)
+
+
 def run(job: dict[str, Any]) -> dict[str, Any]:
     argv: list[str] = job["argv"]
     create = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
@@ -58,6 +65,8 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGTERM, _on_stop)
+    signal.signal(signal.SIGINT, _on_stop)
     for line in sys.stdin:
         try:
             reply = run(json.loads(line))
