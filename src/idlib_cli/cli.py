@@ -186,10 +186,9 @@ def validate(paths: tuple[str, ...], as_json: bool, no_builtin: bool) -> None:
       idlib validate my-notes.json       # may use the built-in store's actors
       idlib validate a.json b.json --json | jq '.[].message'
     """
-    from idlib_cli.store import builtin_store_path
     from idlib_cli.validate import validate as check
 
-    builtin = Path(builtin_store_path())
+    builtin = _builtin()
     targets = [_path(text) for text in paths] or [builtin]
     context = [] if no_builtin or builtin in targets else [builtin]
     problems = check(targets, context)

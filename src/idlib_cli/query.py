@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from idlib_cli.errors import UsageError
@@ -55,18 +56,7 @@ def run(store: Store, query: Query) -> list[Event]:
     matching: Iterable[Event] = (e for e in store.events if matches(store, e, query, needles))
     if query.reverse:
         matching = reversed(list(matching))
-    return _take(matching, query.limit)
-
-
-def _take(events: Iterable[Event], limit: int | None) -> list[Event]:
-    if limit is None:
-        return list(events)
-    taken: list[Event] = []
-    for event in events:
-        if len(taken) == limit:
-            break
-        taken.append(event)
-    return taken
+    return list(islice(matching, query.limit))
 
 
 def matches(store: Store, event: Event, query: Query, needles: tuple[str, ...]) -> bool:

@@ -1,18 +1,18 @@
-"""Turning events and actors into output: JSON, JSON Lines, CSV, TSV, plain lines, Rich tables.
+"""Turning records into output: JSON, JSON Lines, CSV, TSV, plain lines, terminal tables.
 
-The JSON record built here is the tool's stable interface (see README, "JSON output").
-Nothing here decides *which* events to show; Rich is imported only when a table is drawn.
+The records themselves (the stable JSON interface) come from records.py. Nothing here decides
+*which* events to show; Rich is imported only when a table or a sheet is drawn.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from idlib_cli.errors import UsageError
 from idlib_cli.records import Record, inert_json
-from idlib_cli.text import UNSAFE, inert, visible_escape
+from idlib_cli.text import inert
 
 EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
                 "type", "actors", "location", "figures", "sources", "tags", "date_note", "note",
@@ -21,9 +21,8 @@ EVENT_DEFAULT_COLUMNS = ("date", "id", "type", "actors", "title")
 ACTOR_FIELDS = ("id", "name", "kind", "aliases", "parent", "successor_of", "events", "first",
                 "last", "note")
 ACTOR_DEFAULT_COLUMNS = ("id", "name", "kind", "parent", "events", "first", "last", "aliases")
-FORMATS = ("table", "json", "jsonl", "csv", "tsv", "plain")
 
-# --- records ----------------------------------------------------------------------------------
+# --- fields -----------------------------------------------------------------------------------
 
 
 def pick_fields(requested: str | None, allowed: Sequence[str],
@@ -48,7 +47,8 @@ def project(records: Iterable[Record], fields: Sequence[str]) -> list[Record]:
     return [{name: record[name] for name in fields} for record in records]
 
 
-# --- making text inert ------------------------------------------------------------------------
+# --- cells ------------------------------------------------------------------------------------
+
 
 def one_line(text: str) -> str:
     return inert(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
@@ -85,23 +85,11 @@ def _flat_item(item: Any) -> str:
 # --- writers ----------------------------------------------------------------------------------
 
 
-def _json_text(value: Any, *, indent: int | None, ascii_only: bool) -> str:
-    return inert_json(value, ascii_only=ascii_only, indent=indent)
-
-
-def write_json(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
-    """A JSON array with one record per line: valid JSON, easy to diff and grep, and written
-    with the C encoder (an indented dump uses the pure-Python one, 10x slower)."""
-    separator = "[\n"
-    for record in records:
-        out.write(separator)
-        out.write(_json_text(record, indent=None, ascii_only=ascii_only))
-        separator = ",\n"
-    out.write("[]\n" if separator == "[\n" else "\n]\n")
-
-
 def write_json_texts(texts: Iterable[str], out: TextIO, *, lines: bool) -> None:
-    """Records already encoded by `records.inert_json`: as an array, or one per line (JSONL)."""
+    """Records already encoded by `records.inert_json`: as an array, or one per line (JSONL).
+
+    The array holds one record per line: valid JSON, easy to diff and grep, and written with the
+    C encoder (an indented dump uses the pure-Python one, ten times slower)."""
     if lines:
         for text in texts:
             out.write(text)
@@ -115,11 +103,6 @@ def write_json_texts(texts: Iterable[str], out: TextIO, *, lines: bool) -> None:
     out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
-def write_jsonl(records: Iterable[Record], out: TextIO, *, ascii_only: bool = False) -> None:
-    for record in records:
-        out.write(_json_text(record, indent=None, ascii_only=ascii_only) + "\n")
-
-
 def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
               *, header: bool = True) -> None:
     import csv
@@ -128,12 +111,8 @@ def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
     if header:
         writer.writerow(fields)
     for record in records:
-        writer.writerow([_csv_cell(flat(record[name])) for name in fields])
-
-
-def _csv_cell(text: str) -> str:
-    # Newlines are legal inside quoted CSV cells; only terminal-hostile characters are escaped.
-    return UNSAFE.sub(visible_escape, text)
+        # Newlines are legal inside quoted CSV cells; only terminal-hostile characters go.
+        writer.writerow([inert(flat(record[name])) for name in fields])
 
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -161,7 +140,7 @@ MIN_FLEXIBLE = 12
 
 
 def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
-                color: bool, cell: Callable[[str, Record], str] | None = None) -> None:
+                color: bool) -> None:
     """Aligned columns for a terminal, long cells wrapped.
 
     Rich supplies the terminal's width, its colour support and the header's style; the layout
@@ -172,12 +151,11 @@ def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *
     from rich.console import Console
 
     console = Console(file=out, no_color=not color, highlight=False, emoji=False)
-    show = cell or _default_cell
-    rows = [[one_line(show(name, record)) for name in fields] for record in records]
+    rows = [[one_line(_cell(name, record)) for name in fields] for record in records]
     headings = [_heading(name) for name in fields]
     widths = _column_widths(headings, rows, fields, console.width - len(GAP) * (len(fields) - 1))
     if console.width < NARROW or widths is None:
-        _write_stacked(records, fields, console, show)
+        _write_stacked(records, fields, console)
         return
     lines = [_styled(GAP.join(_pad(h, w) for h, w in zip(headings, widths, strict=True)),
                      "bold", console)]
@@ -248,8 +226,7 @@ def _styled(text: str, style: str, console: Any) -> str:
     return str(Style.parse(style).render(text, color_system=console.color_system))
 
 
-def _write_stacked(records: Sequence[Record], fields: Sequence[str], console: Any,
-                   cell: Callable[[str, Record], str]) -> None:
+def _write_stacked(records: Sequence[Record], fields: Sequence[str], console: Any) -> None:
     """One 'Field: value' line per field, folded to the terminal's width; a blank line between
     records."""
     import textwrap
@@ -262,7 +239,7 @@ def _write_stacked(records: Sequence[Record], fields: Sequence[str], console: An
         lines = []
         for name in fields:
             plain, styled = labels[name]
-            text = f"{plain} {one_line(cell(name, record))}"
+            text = f"{plain} {one_line(_cell(name, record))}"
             wrapped = [text] if len(text) <= width else \
                 textwrap.wrap(text, width, break_on_hyphens=False) or [text]
             wrapped[0] = styled + wrapped[0][len(plain):]
@@ -275,7 +252,7 @@ def _heading(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _default_cell(name: str, record: Record) -> str:
+def _cell(name: str, record: Record) -> str:
     value = record[name]
     if name == "actors" and isinstance(value, list):
         return ", ".join(item["name"] for item in value)
@@ -286,10 +263,9 @@ def write_records(fmt: str, records: Sequence[Record], fields: Sequence[str], ou
                   color: bool = False, ascii_only: bool = False, header: bool = True) -> None:
     """Dispatch to one writer. `records` are full records; `fields` picks what is shown."""
     shown = project(records, fields)
-    if fmt == "json":
-        write_json(shown, out, ascii_only=ascii_only)
-    elif fmt == "jsonl":
-        write_jsonl(shown, out, ascii_only=ascii_only)
+    if fmt in ("json", "jsonl"):
+        write_json_texts((inert_json(record, ascii_only=ascii_only) for record in shown), out,
+                         lines=fmt == "jsonl")
     elif fmt == "csv":
         write_csv(shown, fields, out, header=header)
     elif fmt == "tsv":

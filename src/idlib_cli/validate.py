@@ -25,7 +25,14 @@ from idlib_cli.model import (
     Actor,
     Event,
 )
-from idlib_cli.store import SCHEMA_VERSION, InvalidAt, parse_actor, parse_event, read_json
+from idlib_cli.store import (
+    SCHEMA_VERSION,
+    InvalidAt,
+    in_cycle,
+    parse_actor,
+    parse_event,
+    read_json,
+)
 from idlib_cli.text import fold
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -249,27 +256,22 @@ def _good_published(text: str) -> bool:
 
 def _check_across(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> list[Problem]:
     problems: list[Problem] = []
-    actor_home: dict[str, tuple[_Parsed, int]] = {}
+    first: dict[str, tuple[_Parsed, Actor]] = {}  # the first definition of each actor id
     for item in parsed:
         for index, actor in item.actors:
-            if (actor.id in actor_home and actor_home[actor.id][0] is not item) or \
-                    (actor.id in actor_home and actor_home[actor.id][1] != index):
+            if actor.id in first:
                 problems.append(_at(item, ("actors", index, "id"),
                                     f"duplicate actor id {actor.id!r} (also in "
-                                    f"{actor_home[actor.id][0].file})"))
-            actor_home.setdefault(actor.id, (item, index))
-    actors = {actor_id: home[0].actors[_position(home[0].actors, home[1])][1]
-              for actor_id, home in actor_home.items()}
+                                    f"{first[actor.id][0].file})"))
+            else:
+                first[actor.id] = (item, actor)
+    actors = {actor_id: actor for actor_id, (_, actor) in first.items()}
     for item in checked:
         problems += _actor_references(item, actors)
         problems += _event_references(item, actors)
     problems += _duplicate_events(parsed, checked)
     problems += _shared_aliases(checked, actors)
     return problems
-
-
-def _position(actors: list[tuple[int, Actor]], index: int) -> int:
-    return next(pos for pos, (i, _) in enumerate(actors) if i == index)
 
 
 def _at(item: _Parsed, parts: Sequence[PathPart], message: str) -> Problem:
@@ -284,7 +286,7 @@ def _actor_references(item: _Parsed, actors: Mapping[str, Actor]) -> Iterator[Pr
             if earlier not in actors:
                 yield _at(item, ("actors", index, "successor_of", i),
                           f"unknown actor {earlier!r}")
-        if _has_cycle(actor.id, actors):
+        if in_cycle(actor.id, actors):
             yield _at(item, ("actors", index, "parent"),
                       f"parent cycle: {' -> '.join(_chain(actor.id, actors))}")
 
@@ -296,17 +298,6 @@ def _chain(start: str, actors: Mapping[str, Actor]) -> list[str]:
         chain.append(current)
         current = actors[current].parent
     return [*chain, current] if current else chain
-
-
-def _has_cycle(start: str, actors: Mapping[str, Actor]) -> bool:
-    seen = {start}
-    current = actors[start].parent
-    while current and current in actors:
-        if current in seen:
-            return current == start or _has_cycle(current, actors)
-        seen.add(current)
-        current = actors[current].parent
-    return False
 
 
 def _event_references(item: _Parsed, actors: Mapping[str, Actor]) -> Iterator[Problem]:
