@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import TINY, write_store
 from idlib_cli import index as index_module
-from idlib_cli.catalog import MemoryCatalog, open_catalog
+from idlib_cli.catalog import Catalog, MemoryCatalog, open_catalog
 from idlib_cli.errors import StoreError
 from idlib_cli.index import IndexCatalog, index_path, open_index
 from idlib_cli.query import Query
@@ -26,7 +26,15 @@ BUILTIN = [builtin_store_path()]
 MEMORY = MemoryCatalog(load([]))
 INDEXED = open_index(BUILTIN)
 ACTORS = sorted(MEMORY.actors)
-WORDS = ["ceasefire", "m4", "idlib", "erdogan", "moscow", "al", "é", "sham", "turk", "x", "aid"]
+
+
+def printed(catalog: Catalog, query: Query) -> list[bytes]:
+    """The records `--json` prints for `query`, one bytes object each."""
+    return [bytes(text) for batch in catalog.json_batches(query) for text in batch]
+
+
+WORDS = ["ceasefire", "m4", "idlib", "erdogan", "moscow", "al", "é", "sham", "turk", "x", "aid",
+         "al sham", "de escalation", "Türkiye", "ERDOĞAN", "s 400", "an a"]
 
 
 @st.composite
@@ -49,7 +57,7 @@ def queries(draw: st.DrawFn) -> Query:
 @given(queries())
 @settings(max_examples=200, deadline=None)
 def test_both_engines_give_identical_answers(query: Query) -> None:
-    assert list(INDEXED.search_json(query)) == list(MEMORY.search_json(query))
+    assert printed(INDEXED, query) == printed(MEMORY, query)
 
 
 def test_both_engines_agree_on_everything_else() -> None:
@@ -69,7 +77,7 @@ def test_actors_defined_after_their_events_are_handled(tmp_path: Path) -> None:
     indexed = open_index([path])
     memory = MemoryCatalog(load([path], include_builtin=False))
     for query in (Query(), Query(keywords=("ankara",)), Query(keywords=("tsk",))):
-        assert list(indexed.search_json(query)) == list(memory.search_json(query))
+        assert printed(indexed, query) == printed(memory, query)
 
 
 def _built(path: Path) -> tuple[int, int]:
@@ -111,12 +119,27 @@ def test_large_files_are_checked_by_samples(tmp_path: Path,
     assert open_index([path]).record("2019-spring-escalation")["title"] == "Clashes ESCALATE"
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign", "old-version", "incomplete"])
+def _records_files(path: Path) -> list[Path]:
+    target = Path(index_path([path]))
+    return sorted(target.parent.glob(target.stem + "-*.records"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "old-version", "incomplete",
+                                    "records-missing", "records-truncated", "records-swapped"])
 def test_a_bad_index_file_is_rebuilt_not_trusted(tmp_path: Path, damage: str) -> None:
     path = write_store(tmp_path / "s.json", TINY)
     open_index([path])
     target = Path(index_path([path]))
-    if damage == "garbage":
+    [records] = _records_files(path)
+    if damage == "records-missing":
+        records.unlink()
+    elif damage == "records-truncated":
+        records.write_bytes(records.read_bytes()[:-20])
+    elif damage == "records-swapped":  # a whole records file, but another build's
+        other = write_store(tmp_path / "other.json", TINY)
+        open_index([other])
+        records.write_bytes(_records_files(other)[0].read_bytes())
+    elif damage == "garbage":
         target.write_bytes(b"this is not a database" * 100)
     elif damage == "foreign":
         target.unlink()
@@ -129,7 +152,23 @@ def test_a_bad_index_file_is_rebuilt_not_trusted(tmp_path: Path, damage: str) ->
             connection.execute("DELETE FROM meta WHERE key = 'complete'")
         connection.commit()
         connection.close()
-    assert open_index([path]).count() == len(TINY["events"])
+    rebuilt = open_index([path])
+    assert printed(rebuilt, Query()) == printed(MemoryCatalog(load([path], include_builtin=False)), Query())
+    assert len(_records_files(path)) == 1  # the old build's records file is gone
+
+
+def test_a_lone_surrogate_is_printed_as_its_escape(tmp_path: Path) -> None:
+    """Legal in JSON text, not in UTF-8: both engines print the escape and read it back."""
+    document = copy.deepcopy(TINY)
+    document["events"][0]["title"] = "half \ud800 pair"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(document), encoding="utf-8")  # ensure_ascii keeps it escaped
+    indexed = open_index([path])
+    memory = MemoryCatalog(load([path], include_builtin=False))
+    assert printed(indexed, Query()) == printed(memory, Query())
+    first = json.loads(printed(indexed, Query())[0])
+    assert first["title"] == "half \ud800 pair"
+    assert indexed.record(first["id"])["title"] == "half \ud800 pair"
 
 
 def test_a_broken_store_falls_back_to_the_precise_error(tmp_path: Path) -> None:
@@ -163,8 +202,8 @@ def test_the_index_holds_no_more_than_the_files(tmp_path: Path) -> None:
     mine = write_store(tmp_path / "mine.json", {"schema_version": 1, "events": [extra_event]})
     indexed = open_index([base, mine])
     memory = MemoryCatalog(load([base, mine], include_builtin=False))
-    assert list(indexed.search_json(Query())) == list(memory.search_json(Query()))
-    assert json.loads(next(indexed.search_json(Query(reverse=True))))["id"] == "2021-01-01-mine"
+    assert printed(indexed, Query()) == printed(memory, Query())
+    assert json.loads(printed(indexed, Query(reverse=True))[0])["id"] == "2021-01-01-mine"
 
 
 def test_unsorted_stores_come_out_chronologically(tmp_path: Path) -> None:
@@ -178,7 +217,7 @@ def test_unsorted_stores_come_out_chronologically(tmp_path: Path) -> None:
     memory = MemoryCatalog(load([first, second], include_builtin=False))
     for query in (Query(), Query(reverse=True), Query(since=date(2020, 2, 15)),
                   Query(until=date(2020, 3, 6), limit=2), Query(keywords=("moscow",))):
-        assert list(indexed.search_json(query)) == list(memory.search_json(query))
+        assert printed(indexed, query) == printed(memory, query)
 
 
 @pytest.mark.parametrize("layout", ["compact", "crlf-bom", "numbers-at-chunk-edges"])
@@ -195,5 +234,5 @@ def test_the_streaming_reader_reads_any_layout(tmp_path: Path, layout: str,
         write_store(path, TINY)
     indexed = open_index([path])
     memory = MemoryCatalog(load([path], include_builtin=False))
-    assert list(indexed.search_json(Query())) == list(memory.search_json(Query()))
+    assert printed(indexed, Query()) == printed(memory, Query())
     assert indexed.activity() == memory.activity()

@@ -14,17 +14,20 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
+import mmap
 import os
 import sqlite3
 import sys
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from itertools import compress
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from idlib_cli.model import Activity, Actor, Event
 from idlib_cli.query import Query, needles_of, searchable_text
-from idlib_cli.records import Record, event_record, inert_json
+from idlib_cli.records import Record, event_record, json_bytes
 from idlib_cli.store import (
     SCHEMA_VERSION,
     ActorIndex,
@@ -43,7 +46,7 @@ try:  # the hash itself, without OpenSSL: hashlib's import costs more than hashi
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
-ENGINE_VERSION = 4  # bump whenever what the index stores changes
+ENGINE_VERSION = 5  # bump whenever what the index stores changes
 APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
 FULL_HASH_LIMIT = 64 * 1024**2  # hash whole files up to this size on every run
 SAMPLES = 64  # blocks read from a larger file when its size and mtime are unchanged
@@ -51,6 +54,9 @@ CHUNK = 1024**2
 MAX_ELEMENT = 64 * 1024**2
 PROGRESS_MIN_BYTES = 16 * 1024**2
 TRIGRAM = 3  # keywords this long use the trigram index; shorter ones scan
+RECORDS_MAGIC = b"IDLBREC1"  # then an 8-byte token naming the build that wrote the file
+HEADER = len(RECORDS_MAGIC) + 8
+BATCH = 8192  # records handed to the writer at a time
 
 
 class IndexUnavailable(Exception):
@@ -232,13 +238,12 @@ CREATE TABLE actors (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, start INTEGER NOT NULL,
                      stop INTEGER NOT NULL, type TEXT NOT NULL);
 CREATE TABLE texts (rowid INTEGER PRIMARY KEY, haystack TEXT NOT NULL);
-CREATE TABLE records (rowid INTEGER PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE event_actors (actor TEXT NOT NULL, rowid INTEGER NOT NULL,
                            PRIMARY KEY (actor, rowid)) WITHOUT ROWID;
+CREATE TABLE postings (actor TEXT PRIMARY KEY, rowids BLOB NOT NULL);
 """
 # Row ids run in chronological order (start, stop, then store order), so results need no
-# sorting: that sort, over the records' text, cost more than the query itself. A store that
-# `idlib validate` accepts is already in this order, and is not renumbered.
+# sorting. A store that `idlib validate` accepts is already in this order, and is not renumbered.
 RENUMBER = """
 CREATE TEMP TABLE renumber AS
     SELECT rowid AS old, row_number() OVER (ORDER BY start, stop, rowid) AS new FROM events;
@@ -250,26 +255,23 @@ INSERT INTO events_sorted SELECT n.new, e.id, e.start, e.stop, e.type
 CREATE TABLE texts_sorted (rowid INTEGER PRIMARY KEY, haystack TEXT NOT NULL);
 INSERT INTO texts_sorted SELECT n.new, t.haystack
     FROM texts t JOIN renumber n ON n.old = t.rowid ORDER BY n.new;
-CREATE TABLE records_sorted (rowid INTEGER PRIMARY KEY, json TEXT NOT NULL);
-INSERT INTO records_sorted SELECT n.new, r.json
-    FROM records r JOIN renumber n ON n.old = r.rowid ORDER BY n.new;
 CREATE TABLE event_actors_sorted (actor TEXT NOT NULL, rowid INTEGER NOT NULL,
                                   PRIMARY KEY (actor, rowid)) WITHOUT ROWID;
 INSERT INTO event_actors_sorted SELECT a.actor, n.new
     FROM event_actors a JOIN renumber n ON n.old = a.rowid;
-DROP TABLE events; DROP TABLE texts; DROP TABLE records; DROP TABLE event_actors;
+DROP TABLE events; DROP TABLE texts; DROP TABLE event_actors;
 ALTER TABLE events_sorted RENAME TO events;
 ALTER TABLE texts_sorted RENAME TO texts;
-ALTER TABLE records_sorted RENAME TO records;
 ALTER TABLE event_actors_sorted RENAME TO event_actors;
-DROP TABLE temp.renumber;
 """
+# The haystacks are folded already, so a case-sensitive trigram index makes a phrase match
+# exactly a substring match: no row needs checking again.
 FINISH = """
 CREATE INDEX events_by_start ON events (start);
 CREATE INDEX events_by_stop ON events (stop);
 CREATE INDEX events_by_type ON events (type);
 CREATE VIRTUAL TABLE texts_fts USING fts5(haystack, content='texts', content_rowid='rowid',
-                                          tokenize='trigram');
+                                          tokenize='trigram case_sensitive 1');
 INSERT INTO texts_fts(texts_fts) VALUES ('rebuild');
 """
 
@@ -284,9 +286,19 @@ def _actor_from_json(text: str) -> Actor:
     return Actor(id_, name, kind, tuple(aliases), parent, tuple(successor_of), note)
 
 
+def records_path(target: str, token: str) -> str:
+    """The records file that goes with the index at `target`, built by the build `token`."""
+    return f"{target.removesuffix('.sqlite')}-{token}.records"
+
+
 class _Builder:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    """Fills the tables, and writes each event's record to a scratch file as it goes."""
+
+    def __init__(self, connection: sqlite3.Connection, scratch: IO[bytes]) -> None:
         self.db = connection
+        self.scratch = scratch
+        self.written = scratch.tell()
+        self.spans = array("Q")  # per row id: where its record starts in scratch, and its length
         self.actors: dict[str, Actor] = {}
         self.rowid = 0
         self.data_version: str | None = None
@@ -327,7 +339,6 @@ class _Builder:
     def _flush(self) -> None:
         rows: list[tuple[Any, ...]] = []
         texts: list[tuple[int, str]] = []
-        records: list[tuple[int, str]] = []
         links: list[tuple[str, int]] = []
         for event in self.batch:
             self.rowid += 1
@@ -336,19 +347,26 @@ class _Builder:
             links += [(ref.id, self.rowid) for ref in event.actors]
             if all(ref.id in self.actors for ref in event.actors):
                 texts.append((self.rowid, searchable_text(self.actors, event)))
-                records.append((self.rowid, _record_json(self.actors, event)))
+                self.spans.extend(self._write_record(event))
             else:  # an actor defined later (in this file or another): finish it at the end
                 self.pending[self.rowid] = event
+                self.spans.extend((0, 0))
         self.batch.clear()
         try:
             self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", rows)
         except sqlite3.IntegrityError:
             raise IndexUnavailable("duplicate event id") from None
         self.db.executemany("INSERT INTO texts VALUES (?, ?)", texts)
-        self.db.executemany("INSERT INTO records VALUES (?, ?)", records)
         self.db.executemany("INSERT OR IGNORE INTO event_actors VALUES (?, ?)", links)
 
-    def finish(self) -> None:
+    def _write_record(self, event: Event) -> tuple[int, int]:
+        data = json_bytes(event_record(self.actors, event))
+        self.scratch.write(data)
+        self.written += len(data)
+        return self.written - len(data), len(data)
+
+    def finish(self) -> Sequence[int] | None:
+        """Check what only the whole can tell; the row ids in file order, if not already so."""
         for actor in self.actors.values():
             if (actor.parent and actor.parent not in self.actors) or \
                     in_cycle(actor.id, self.actors):
@@ -360,48 +378,124 @@ class _Builder:
         for rowid, event in self.pending.items():
             self.db.execute("INSERT INTO texts VALUES (?, ?)",
                             (rowid, searchable_text(self.actors, event)))
-            self.db.execute("INSERT INTO records VALUES (?, ?)",
-                            (rowid, _record_json(self.actors, event)))
+            self.spans[2 * rowid - 2:2 * rowid] = array("Q", self._write_record(event))
+        order: Sequence[int] | None = range(1, self.rowid + 1) if self.pending else None
         if self.db.execute("SELECT 1 FROM events a JOIN events b ON b.rowid = a.rowid + 1 "
                            "WHERE (b.start, b.stop) < (a.start, a.stop) "
                            "LIMIT 1").fetchone():
             self.db.executescript(RENUMBER)
+            order = array("Q", (old for (old,) in self.db.execute(
+                "SELECT old FROM temp.renumber ORDER BY new")))
+            self.db.execute("DROP TABLE temp.renumber")
+        self._add_postings()
         self.db.executescript(FINISH)
+        return order
+
+    def _add_postings(self) -> None:
+        """Each actor's row ids, packed: a broad actor query reads one value, not 500k rows."""
+        rows = self.db.execute("SELECT actor, rowid FROM event_actors ORDER BY actor, rowid")
+        actor, rowids = None, array("I")
+        for name, rowid in rows:
+            if name != actor:
+                self._add_posting(actor, rowids)
+                actor, rowids = name, array("I")
+            rowids.append(rowid)
+        self._add_posting(actor, rowids)
+
+    def _add_posting(self, actor: str | None, rowids: array[int]) -> None:
+        if actor is not None:
+            self.db.execute("INSERT INTO postings VALUES (?, ?)", (actor, rowids.tobytes()))
 
 
-def _record_json(actors: Mapping[str, Actor], event: Event) -> str:
-    return inert_json(event_record(actors, event))
+def _seal_records(scratch: IO[bytes], builder: _Builder, order: Sequence[int] | None,
+                  path: str) -> None:
+    """Finish the records file: records in row-id order, then where each one starts.
+
+    Usually the scratch file is already in row-id order and only gains the table of starts;
+    a store out of date order (or with actors defined after their events) is copied over.
+    """
+    spans = builder.spans
+    if order is None:
+        starts = array("Q", spans[0::2])
+        starts.append(builder.written)
+        out = scratch
+    else:
+        out = open(path + ".sorted", "wb")  # noqa: SIM115 - closed below
+        out.write(_header(scratch))
+        starts = array("Q", [HEADER])
+        for rowid in order:
+            scratch.seek(spans[2 * rowid - 2])
+            out.write(scratch.read(spans[2 * rowid - 1]))
+            starts.append(starts[-1] + spans[2 * rowid - 1])
+    out.seek(starts[-1])
+    out.write(b"\0" * (-starts[-1] % 8))  # the table of starts is read in place: align it
+    out.write(starts.tobytes())
+    if out is not scratch:
+        out.close()
+        os.replace(path + ".sorted", path)
+
+
+def _header(scratch: IO[bytes]) -> bytes:
+    scratch.seek(0)
+    return scratch.read(HEADER)
 
 
 def build(paths: Sequence[StrPath], target: str) -> None:
-    """Build the index for `paths` at `target`, atomically."""
+    """Build the index for `paths` at `target`, atomically.
+
+    Two files: the SQLite index and the records file named by the index. The records file is
+    put in place first; the index, renamed over `target` last, is what makes the pair current.
+    """
     folder, name = os.path.split(target)
     os.makedirs(folder or ".", exist_ok=True)
+    token = os.urandom(8).hex()
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    scratch_path = temporary + ".records"
+    records = records_path(target, token)
     states = [file_state(path) for path in paths]
     total = sum(state.size for state in states)
+    installed = False
     try:
         connection = sqlite3.connect(temporary)
         try:
             connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                      f"PRAGMA application_id = {APPLICATION_ID};"
                                      f"PRAGMA user_version = {ENGINE_VERSION};" + SCHEMA)
-            builder = _Builder(connection)
-            with _progress(total) as advance:
-                for path in paths:
-                    builder.add_file(path, advance)
-                builder.finish()
+            with open(scratch_path, "w+b") as scratch:
+                scratch.write(RECORDS_MAGIC + bytes.fromhex(token))
+                builder = _Builder(connection, scratch)
+                with _progress(total) as advance:
+                    for path in paths:
+                        builder.add_file(path, advance)
+                    order = builder.finish()
+                _seal_records(scratch, builder, order, scratch_path)
             meta = {"files": json.dumps([state._asdict() for state in states]),
-                    "data_version": builder.data_version or "", "complete": "1"}
+                    "data_version": builder.data_version or "", "records": token,
+                    "events": str(builder.rowid), "complete": "1"}
             connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             connection.commit()
         finally:
             connection.close()
+        os.replace(scratch_path, records)
         os.replace(temporary, target)
+        installed = True
+        _remove_old_records(target, keep=records)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        for leftover in (temporary, scratch_path, scratch_path + ".sorted",
+                         *(() if installed else (records,))):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
         raise
+
+
+def _remove_old_records(target: str, keep: str) -> None:
+    """Records files of earlier builds of this index (a reader that has one open keeps it)."""
+    folder, name = os.path.split(keep)
+    prefix = os.path.basename(target).removesuffix(".sqlite") + "-"
+    for other in os.listdir(folder or "."):
+        if other.startswith(prefix) and other.endswith(".records") and other != name:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, other))
 
 
 @contextlib.contextmanager
@@ -426,11 +520,41 @@ def _stderr_console() -> Any:
 # --- answering -----------------------------------------------------------------------------------
 
 
-class IndexCatalog:
-    """Answers queries from a prepared index."""
+class Records:
+    """The records file, mapped: every event's JSON in row-id order, and where each starts.
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    Matching records are handed out as slices of the mapping, so a query that selects half a
+    million events copies their bytes once, into the output, and builds no Python objects for
+    them beyond the slice.
+    """
+
+    def __init__(self, path: str, token: str, count: int) -> None:
+        with open(path, "rb") as handle:
+            self.map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        table = len(self.map) - 8 * (count + 1)
+        if table < HEADER or self.map[:HEADER] != RECORDS_MAGIC + bytes.fromhex(token):
+            raise ValueError("records file doesn't belong to this index")
+        self.view = memoryview(self.map)
+        self.starts = self.view[table:].cast("Q")
+        if self.starts[0] != HEADER or not table - 8 < self.starts[count] <= table:
+            raise ValueError("records file is damaged")
+        self.count = count
+
+    def get(self, rowid: int) -> bytes:
+        return self.map[self.starts[rowid - 1]:self.starts[rowid]]
+
+    def batches(self, rows: Sequence[int]) -> Iterator[list[memoryview]]:
+        view, starts = self.view, self.starts
+        for first in range(0, len(rows), BATCH):
+            yield [view[starts[row - 1]:starts[row]] for row in rows[first:first + BATCH]]
+
+
+class IndexCatalog:
+    """Answers queries from a prepared index and its records file."""
+
+    def __init__(self, connection: sqlite3.Connection, records: Records) -> None:
         self.db = connection
+        self.records = records
 
     @cached_property
     def actors(self) -> Mapping[str, Actor]:
@@ -447,29 +571,27 @@ class IndexCatalog:
         return row[0] or None if row else None
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
+        return self.records.count
 
     def type_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT type, count(*) FROM events GROUP BY type"))
 
-    def search_json(self, query: Query) -> Iterator[str]:
-        sql, parameters = _select(query)
-        for (text,) in self.db.execute(sql, parameters):
-            yield text
+    def json_batches(self, query: Query) -> Iterator[list[memoryview]]:
+        return self.records.batches(self.rows(query))
 
     def search(self, query: Query) -> Iterator[Record]:
-        return (json.loads(text) for text in self.search_json(query))
+        return (json.loads(self.records.get(row)) for row in self.rows(query))
 
     def record(self, event_id: str) -> Record:
-        row = self.db.execute("SELECT r.json FROM events e JOIN records r ON r.rowid = e.rowid "
-                              "WHERE e.id = ?", (event_id.strip(),)).fetchone()
+        row = self.db.execute("SELECT rowid FROM events WHERE id = ?",
+                              (event_id.strip(),)).fetchone()
         if row is None:
             prefix = event_id.strip()[:7]
             nearby = [r[0] for r in self.db.execute(
                 "SELECT id FROM events WHERE id >= ? AND id < ? LIMIT 5000",
                 (prefix, prefix + "\uffff"))]
             raise unknown_event(event_id, nearby)
-        result: Record = json.loads(row[0])
+        result: Record = json.loads(self.records.get(row[0]))
         return result
 
     def activity(self) -> dict[str, Activity]:
@@ -481,13 +603,46 @@ class IndexCatalog:
         return {actor_id: found.get(actor_id, Activity(0, None, None))
                 for actor_id in self.actors}
 
+    def rows(self, query: Query) -> Sequence[int]:
+        """The matching row ids, in the order and number the query asks for."""
+        rows = self._matching_rows(query)
+        if query.reverse:
+            rows = rows[::-1]
+        return rows[:query.limit] if query.limit is not None else rows
 
-def _select(query: Query) -> tuple[str, list[Any]]:
-    """The SQL for `query`, matching the in-memory engine's semantics exactly.
+    def _matching_rows(self, query: Query) -> Sequence[int]:
+        """All matching row ids, ascending: SQL for dates, types and words, then the actors."""
+        rows: Sequence[int] | None = None
+        select = _select(query)
+        if select is not None:
+            (joined,) = self.db.execute(*select).fetchone()
+            rows = sorted(map(int, joined.split(","))) if joined else []
+        for wanted in query.actor_sets:
+            marks = self._actor_marks(wanted)
+            rows = list(compress(range(len(marks)), marks)) if rows is None else \
+                list(compress(rows, map(marks.__getitem__, rows)))
+        return range(1, self.records.count + 1) if rows is None else rows
+
+    def _actor_marks(self, wanted: frozenset[str]) -> bytearray:
+        """One byte per row id: 1 where the event names one of `wanted`."""
+        marks = bytearray(self.records.count + 1)
+        for (packed,) in self.db.execute(
+                f"SELECT rowids FROM postings WHERE actor IN ({', '.join('?' * len(wanted))})",
+                sorted(wanted)):
+            rowids = array("I")
+            rowids.frombytes(packed)
+            for rowid in rowids:
+                marks[rowid] = 1
+        return marks
+
+
+def _select(query: Query) -> tuple[str, list[Any]] | None:
+    """SQL for the query's dates, types and keywords (None if it has none): the matching row
+    ids as one comma-separated text, which Python splits far faster than it fetches rows.
 
     Rows are numbered in date order, so a date range is a range of row ids and drives the
-    query; without one, the actors' index or the trigram index does. Everything else is checked
-    row by row, and a keyword is always confirmed on the folded text itself.
+    query; without one, the trigram index finds the keywords. Keywords shorter than a trigram,
+    and any inside a date range, are checked on the folded text of each row.
     """
     where: list[str] = []
     parameters: list[Any] = []
@@ -503,29 +658,26 @@ def _select(query: Query) -> tuple[str, list[Any]]:
     if query.types:
         where.append(f"e.type IN ({', '.join('?' * len(query.types))})")
         parameters += sorted(query.types)
-    for wanted in query.actor_sets:
-        marks = ", ".join("?" * len(wanted))
-        where.append(f"EXISTS (SELECT 1 FROM event_actors a WHERE a.actor IN ({marks}) "
-                     "AND a.rowid = e.rowid)" if ranged else
-                     f"e.rowid IN (SELECT rowid FROM event_actors WHERE actor IN ({marks}))")
-        parameters += sorted(wanted)
-    for needle in needles_of(query):
-        if len(needle) >= TRIGRAM and not ranged and not query.actor_sets:
-            where.append("e.rowid IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
-            parameters.append('"' + needle.replace('"', '""') + '"')
+    needles = needles_of(query)
+    indexed = [] if ranged else [needle for needle in needles if len(needle) >= TRIGRAM]
+    scanned = [needle for needle in needles if needle not in indexed]
+    match = " AND ".join('"' + needle.replace('"', '""') + '"' for needle in indexed)
+    if indexed and not where and not scanned:
+        return "SELECT group_concat(rowid) FROM texts_fts WHERE texts_fts MATCH ?", [match]
+    if indexed:
+        where.append("e.rowid IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
+        parameters.append(match)
+    for needle in scanned:
         where.append("(SELECT instr(haystack, ?) FROM texts t WHERE t.rowid = e.rowid) > 0")
         parameters.append(needle)
-    sql = ("SELECT r.json FROM events e JOIN records r ON r.rowid = e.rowid"
-           + (" WHERE " + " AND ".join(where) if where else "")
-           + f" ORDER BY e.rowid {'DESC' if query.reverse else 'ASC'}")
-    if query.limit is not None:
-        sql += " LIMIT ?"
-        parameters.append(query.limit)
-    return sql, parameters
+    if not where:
+        return None
+    return "SELECT group_concat(e.rowid) FROM events e WHERE " + " AND ".join(where), parameters
 
 
-def _open_prepared(target: str, paths: Sequence[StrPath]) -> sqlite3.Connection | None:
-    """The index at `target` if it is ours, complete, and built from these files' content."""
+def _open_prepared(target: str, paths: Sequence[StrPath]) -> IndexCatalog | None:
+    """The index at `target` if it is ours, complete, built from these files' content, and its
+    records file is the one it names, whole."""
     if not os.path.isfile(target):
         return None
     try:
@@ -545,13 +697,15 @@ def _open_prepared(target: str, paths: Sequence[StrPath]) -> sqlite3.Connection 
             if not all(_still_current(state, path) for state, path in pairs):
                 connection.close()
                 return None
-            return connection
+            token = meta["records"]
+            records = Records(records_path(target, token), token, int(meta["events"]))
+            return IndexCatalog(connection, records)
         except BaseException:
             connection.close()
             raise
-    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError):
+    except (sqlite3.DatabaseError, OSError, KeyError, TypeError, ValueError):
         with contextlib.suppress(OSError):
-            os.unlink(target)  # corrupt or foreign: never trusted, rebuilt below
+            os.unlink(target)  # corrupt, foreign or missing its records: rebuilt, never trusted
         return None
 
 
@@ -559,12 +713,12 @@ def open_index(paths: Sequence[StrPath]) -> IndexCatalog:
     """A catalog over `paths` from the prepared index, (re)building it first if needed."""
     try:
         target = index_path(paths)
-        connection = _open_prepared(target, paths)
-        if connection is None:
+        catalog = _open_prepared(target, paths)
+        if catalog is None:
             build(paths, target)
-            connection = _open_prepared(target, paths)
-        if connection is None:
+            catalog = _open_prepared(target, paths)
+        if catalog is None:
             raise IndexUnavailable("the index could not be prepared")
-        return IndexCatalog(connection)
+        return catalog
     except (OSError, sqlite3.Error) as error:
         raise IndexUnavailable(str(error)) from None

@@ -29,6 +29,12 @@ def inert_json(value: Any, *, ascii_only: bool = False, indent: int | None = Non
     return _RAW_IN_JSON.sub(_escape, json.dumps(value, ensure_ascii=ascii_only, indent=indent))
 
 
+def json_bytes(record: Record) -> bytes:
+    """A record as `--json` prints it, encoded. A lone surrogate (legal in JSON text, not in
+    UTF-8) is written as its \\u escape, which reads back as the same string."""
+    return inert_json(record).encode("utf-8", "backslashreplace")
+
+
 def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
     """One event as the documented JSON object."""
     return {

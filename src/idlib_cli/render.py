@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from idlib_cli.errors import UsageError
 from idlib_cli.records import Record, inert_json
@@ -101,6 +101,25 @@ def write_json_texts(texts: Iterable[str], out: TextIO, *, lines: bool) -> None:
         out.write(text)
         separator = ",\n"
     out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def write_json_batches(batches: Iterable[Sequence[bytes | memoryview]], out: BinaryIO, *,
+                       lines: bool) -> None:
+    """`write_json_texts` for records already encoded, a batch at a time: the fast lane,
+    where half a million records cost one join per batch, not a write per record."""
+    if lines:
+        for batch in batches:
+            if batch:
+                out.write(b"\n".join(batch))
+                out.write(b"\n")
+        return
+    separator = b"[\n"
+    for batch in batches:
+        if batch:
+            out.write(separator)
+            out.write(b",\n".join(batch))
+            separator = b",\n"
+    out.write(b"[]\n" if separator == b"[\n" else b"\n]\n")
 
 
 def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
