@@ -153,7 +153,8 @@ def test_a_bad_index_file_is_rebuilt_not_trusted(tmp_path: Path, damage: str) ->
         connection.commit()
         connection.close()
     rebuilt = open_index([path])
-    assert printed(rebuilt, Query()) == printed(MemoryCatalog(load([path], include_builtin=False)), Query())
+    memory = MemoryCatalog(load([path], include_builtin=False))
+    assert printed(rebuilt, Query()) == printed(memory, Query())
     assert len(_records_files(path)) == 1  # the old build's records file is gone
 
 

@@ -57,6 +57,7 @@ TRIGRAM = 3  # keywords this long use the trigram index; shorter ones scan
 RECORDS_MAGIC = b"IDLBREC1"  # then an 8-byte token naming the build that wrote the file
 HEADER = len(RECORDS_MAGIC) + 8
 BATCH = 8192  # records handed to the writer at a time
+RELEASE = getattr(mmap, "MADV_DONTNEED", None)  # not on Windows
 
 
 class IndexUnavailable(Exception):
@@ -546,7 +547,17 @@ class Records:
     def batches(self, rows: Sequence[int]) -> Iterator[list[memoryview]]:
         view, starts = self.view, self.starts
         for first in range(0, len(rows), BATCH):
-            yield [view[starts[row - 1]:starts[row]] for row in rows[first:first + BATCH]]
+            chosen = rows[first:first + BATCH]
+            yield [view[starts[row - 1]:starts[row]] for row in chosen]
+            self._release(starts[min(chosen) - 1], starts[max(chosen)])
+
+    def _release(self, begin: int, end: int) -> None:
+        """Unmap pages already written out. They stay in the page cache; without this, a
+        broad query over a big store would count most of the file in its resident memory."""
+        if RELEASE is not None:
+            begin -= begin % mmap.PAGESIZE
+            with contextlib.suppress(OSError, ValueError):
+                self.map.madvise(RELEASE, begin, end - begin)
 
 
 class IndexCatalog:
