@@ -80,3 +80,21 @@ def test_ascii_terminal_degrades_without_crashing(tiny_path: Path) -> None:
     json_result = run("events", "--no-builtin", "--data", str(tiny_path), "--json",
                       env={"PYTHONIOENCODING": "ascii"})
     assert json.loads(json_result.stdout)[3]["actors"][0]["name"] == "Recep Tayyip Erdoğan"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--json"], ["--jsonl"], ["--csv"], ["--json", "--reverse", "--limit", "7"],
+    ["--actor", "turkey", "--json"], ["--keyword", "ceasefire", "--jsonl"],
+    ["--actor", "russia", "--since", "2020-02", "--until", "2020-03", "--keyword", "idlib",
+     "--json"],
+    ["--keyword", "zzzz-nothing", "--json"],
+])
+def test_both_engines_print_the_same_bytes(argv: list[str]) -> None:
+    """The whole command, not just the engines: same stdout whichever engine answers."""
+    index = run("events", *argv, env={"IDLIB_ENGINE": "index"})
+    memory = run("events", *argv, env={"IDLIB_ENGINE": "memory"})
+    assert index.returncode == memory.returncode == 0
+    assert index.stderr == memory.stderr == ""
+    assert index.stdout == memory.stdout
+    if "--json" in argv:
+        json.loads(index.stdout)

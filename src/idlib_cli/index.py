@@ -3,10 +3,17 @@
 The JSON files stay the source of truth and the only thing people edit. The index exists so
 that a million-event store answers in well under a second and the built-in store answers
 without parsing JSON at start-up. It is built by streaming the files (memory stays flat),
-checked with the same parser as the in-memory engine, and written to a temporary file that is
+checked with the same parser as the in-memory engine, and written to temporary files that are
 renamed into place only when complete. A stale, foreign or corrupt index is rebuilt, never
-trusted. Anything this engine cannot prepare (a broken store, an unwritable cache) makes the
-caller fall back to the in-memory engine, which reports the problem precisely.
+trusted.
+
+Two files: SQLite finds the matching row ids (dates, types, the trigram index for keywords,
+each actor's row ids packed in one value), and a records file beside it holds every event's
+output JSON in row-id order, mapped into memory, so printing half a million records is
+slicing and joining bytes, not fetching rows.
+
+Anything this engine cannot prepare (a broken store, an unwritable cache) makes the caller fall
+back to the in-memory engine, which reports the problem precisely.
 """
 
 from __future__ import annotations
