@@ -1,7 +1,7 @@
 """Benchmark idlib against bare Python and jq; print the results as Markdown tables.
 
-    python benchmarks/run.py [--quick] [--sizes 1000,10000,...] [--runs 10] [--timeout 120]
-                             [--prepare-timeout S] [--no-startup]
+    python benchmarks/run.py [--quick] [--sizes 1000,10000,...] [--runs 10] [--reference-runs N]
+                             [--timeout 120] [--prepare-timeout S] [--no-startup]
                              [--idlib PATH] [--python PATH] [--jq PATH]
 
 Every command runs as a child process with stdout to /dev/null, timed with time.perf_counter
@@ -128,6 +128,7 @@ class Command:
     label: str
     argv: tuple[str, ...]
     check: bool = True  # count the records its first run prints (JSON array output only)
+    reference: bool = False  # jq: its timed runs may be capped by --reference-runs
     first: Sample | None = None
     samples: list[Sample] = field(default_factory=list)
     records: int | None = None
@@ -205,6 +206,7 @@ class Bench:
     python: str
     jq: str
     runs: int
+    reference_runs: int  # timed runs of jq at most (it takes minutes per run at 10^6)
     timeout: float
     prepare_timeout: float  # for the first runs
     spawner: Spawner
@@ -231,7 +233,8 @@ class Bench:
             for run in range(self.runs):
                 done = []
                 for command in commands:
-                    if command.failure is None:
+                    capped = command.reference and run >= self.reference_runs
+                    if command.failure is None and not capped:
                         sample = self.spawner.run(command.argv, self.timeout, env=env)
                         command.samples.append(sample)
                         done.append(self.describe(sample))
@@ -372,7 +375,8 @@ def startup(bench: Bench, family: Sequence[str]) -> Startup:
                 (bench.idlib, "events", "--actor", ACTOR, "--json")),
         Command("`idlib events --actor turkey --table`",
                 (bench.idlib, "events", "--actor", ACTOR, "--table"), check=False),
-        Command("`jq` (same select)", (bench.jq, jq_select(jq_actor(family)), str(BUILTIN))),
+        Command("`jq` (same select)", (bench.jq, jq_select(jq_actor(family)), str(BUILTIN)),
+                reference=True),
     ])
 
 
@@ -423,7 +427,7 @@ def scale(bench: Bench, family: Sequence[str], size: int) -> Scale:
     queries = [(name,
                 Command(f"idlib {name}", (bench.idlib, "events", "--no-builtin", "--data",
                                           str(path), *options, "--json")),
-                Command(f"jq {name}", (bench.jq, jq_select(where), str(path))))
+                Command(f"jq {name}", (bench.jq, jq_select(where), str(path)), reference=True))
                for name, options, where in cases]
     return Scale(path, size, path.stat().st_size, queries)
 
@@ -577,6 +581,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                                         f"(default {','.join(map(str, FULL_SIZES))}); "
                                         "0 to skip the scale case")
     parser.add_argument("--runs", type=int, help="timed runs per command (default 10; 5 quick)")
+    parser.add_argument("--reference-runs", type=int,
+                        help="timed runs of jq at most (default: --runs); idlib still gets --runs")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds before a command is killed and recorded as a timeout")
     parser.add_argument("--prepare-timeout", type=float,
@@ -593,13 +599,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.runs = args.runs or (5 if args.quick else 10)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.reference_runs is not None and args.reference_runs < 1:
+        parser.error("--reference-runs must be at least 1")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.perf_counter()
-    bench = Bench(args.idlib, args.python, args.jq, args.runs, args.timeout,
+    bench = Bench(args.idlib, args.python, args.jq, args.runs,
+                  min(args.reference_runs or args.runs, args.runs), args.timeout,
                   args.prepare_timeout or args.timeout, Spawner())
     family = actor_family(ACTOR)
     start = None if args.no_startup else startup(bench, family)
@@ -629,7 +638,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs",
         f"- {version([args.idlib, '--version'])}; {version([args.python, '--version'])}; "
         f"{version([args.jq, '--version'])}; {source_state()}",
-        f"- {args.runs} timed runs per command after one first run timed apart; the commands "
+        f"- {args.runs} timed runs per command ({bench.reference_runs} for jq) after one first "
+        "run timed apart; the commands "
         f"of a case run in turns; timeout {bench.timeout:g} s per command "
         f"({bench.prepare_timeout:g} s for first runs)",
         f"- `--actor {ACTOR}` selects {', '.join(family)}; jq is given the same ids",
