@@ -24,7 +24,6 @@ from idlib_cli.render import (
     event_sheet,
     pick_fields,
     write_json_batches,
-    write_json_texts,
     write_records,
     write_sheet,
 )
@@ -109,26 +108,18 @@ def events(data_paths: Sequence[StrPath], include_builtin: bool, filters: EventF
         output.fmt, EVENT_FIELDS, EVENT_DEFAULT_COLUMNS))
     catalog = open_catalog(data_paths, include_builtin)
     query = build_query(catalog, filters)
-    if output.fmt in ("json", "jsonl") and output.fields is None and not output.ascii_only:
+    binary = getattr(output.stream, "buffer", None)
+    if output.fmt in ("json", "jsonl") and output.fields is None and not output.ascii_only \
+            and binary is not None:
         # The fast lane: records go out as the engine holds them, never parsed again.
-        _write_json_fast(catalog, query, output)
+        output.stream.flush()
+        write_json_batches(catalog.json_batches(query), binary, lines=output.fmt == "jsonl")
+        binary.flush()
         return
     records = list(catalog.search(query))
     _write(records, fields, output)
     if output.fmt == "table" and sys.stderr.isatty():
         say(f"{len(records)} event{'s' if len(records) != 1 else ''}")
-
-
-def _write_json_fast(catalog: Catalog, query: Query, output: Output) -> None:
-    batches = catalog.json_batches(query)
-    binary = getattr(output.stream, "buffer", None)
-    if binary is None:  # a text-only stream (some embedding of the tool): decode for it
-        texts = (bytes(text).decode() for batch in batches for text in batch)
-        write_json_texts(texts, output.stream, lines=output.fmt == "jsonl")
-        return
-    output.stream.flush()
-    write_json_batches(batches, binary, lines=output.fmt == "jsonl")
-    binary.flush()
 
 
 def actors(data_paths: Sequence[StrPath], include_builtin: bool, kinds: Sequence[str],

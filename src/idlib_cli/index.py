@@ -429,7 +429,8 @@ def _seal_records(scratch: IO[bytes], builder: _Builder, order: Sequence[int] | 
         out = scratch
     else:
         out = open(path + ".sorted", "wb")  # noqa: SIM115 - closed below
-        out.write(_header(scratch))
+        scratch.seek(0)
+        out.write(scratch.read(HEADER))
         starts = array("Q", [HEADER])
         for rowid in order:
             scratch.seek(spans[2 * rowid - 2])
@@ -441,11 +442,6 @@ def _seal_records(scratch: IO[bytes], builder: _Builder, order: Sequence[int] | 
     if out is not scratch:
         out.close()
         os.replace(path + ".sorted", path)
-
-
-def _header(scratch: IO[bytes]) -> bytes:
-    scratch.seek(0)
-    return scratch.read(HEADER)
 
 
 def build(paths: Sequence[StrPath], target: str) -> None:
