@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
-from click.testing import CliRunner, Result
 
-from idlib_cli.cli import cli
+from idlib_cli.filters import Vocabulary, build_plan, filter_options
+from idlib_cli.main import entry
+from idlib_cli.options import SELECTION, defaults
+from idlib_cli.query import Query
 from idlib_cli.store import Store, load
 
 # Every test process, and every subprocess it starts, prepares indexes in a scratch folder.
@@ -85,13 +91,74 @@ def tiny(tiny_path: Path) -> Store:
     return load([tiny_path], include_builtin=False)
 
 
+class Ran(NamedTuple):
+    """What a user would see: the exit status, stdout and stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def exit_code(self) -> int:
+        return self.code
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+
+@contextlib.contextmanager
+def environment(changes: Mapping[str, str | None]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in changes}
+    try:
+        for name, value in changes.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def idlib(*args: str, env: Mapping[str, str | None] | None = None, stdin: str = "") -> Ran:
+    """Run idlib in this process through the same entry point as the `idlib` script, with
+    stdout and stderr captured as a pipe would (UTF-8, not a terminal)."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
+    saved = sys.stdout, sys.stderr, sys.stdin
+    sys.stdout, sys.stderr, sys.stdin = out, err, io.StringIO(stdin)
+    try:
+        with environment({"IDLIB_DATA": None, **(env or {})}):
+            code = entry(list(args))
+    finally:
+        sys.stdout, sys.stderr, sys.stdin = saved
+    out.flush()
+    err.flush()
+    return Ran(int(code), out.buffer.getvalue().decode(),  # type: ignore[attr-defined]
+               err.buffer.getvalue().decode())  # type: ignore[attr-defined]
+
+
+def values(**given: Any) -> dict[str, Any]:
+    """Every filter and selection option at its default, with `given` on top."""
+    return defaults((*filter_options(), *SELECTION)) | given
+
+
+def query(vocab: Vocabulary, **given: Any) -> Query:
+    """The Query the events command builds for these option values."""
+    chosen = values(**given)
+    return Query(build_plan(chosen, vocab), chosen["limit"], chosen["reverse"])
+
+
 @pytest.fixture
 def run_cli(tiny_path: Path):  # type: ignore[no-untyped-def]
-    """Invoke the CLI on the tiny store only."""
+    """Invoke idlib on the tiny store only."""
 
-    def invoke(*args: str) -> Result:
-        runner = CliRunner()
-        return runner.invoke(cli, [*args, "--no-builtin", "--data", str(tiny_path)],
-                             catch_exceptions=False)
+    def invoke(*args: str) -> Ran:
+        return idlib(*args, "--no-builtin", "--data", str(tiny_path))
 
     return invoke

@@ -89,13 +89,17 @@ def test_builtin_store_is_never_written() -> None:
 
 def test_prompts_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "n.json"
-    monkeypatch.setattr("idlib_cli.cli._stdin_is_terminal", lambda: True)
-    answers = "\n".join(["2020-03-05", "Prompted", "Typed in.", "talks",
-                         "https://example.org/p", "Example", "Page", "", "turkey, russia:host"])
+    monkeypatch.setattr("idlib_cli.commands.add._stdin_is_terminal", lambda: True)
+    answers = "\n".join(["March 2020", "Prompted", "Typed in.", "tolks", "talks",
+                         "turkey, russia:host", "not a url", "https://example.org/p",
+                         "Example", "Page", ""])
     result = CliRunner().invoke(cli, ["add", "--to", str(target)], input=answers + "\n")
     assert result.exit_code == 0, result.output
+    assert "did you mean talks" in result.output  # said at the type prompt, then asked again
     event = json.loads(target.read_text())["events"][0]
-    assert (event["title"], event["actors"][1]) == ("Prompted", {"id": "russia", "role": "host"})
+    assert (event["date"], event["title"], event["actors"][1]) == \
+        ("2020-03", "Prompted", {"id": "russia", "role": "host"})
+    assert event["sources"][0]["url"] == "https://example.org/p"
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:

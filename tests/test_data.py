@@ -58,12 +58,39 @@ def test_every_astana_round_is_present() -> None:
         assert f"astana-{ordinal.get(number, f'{number}th')}-round" in ids, number
 
 
-def test_every_event_has_a_dated_http_source_and_every_figure_a_claimant() -> None:
+def test_every_event_has_an_http_source_and_every_figure_a_claimant() -> None:
+    """A publication date is recorded where the page shows one; some pages don't, and a date
+    is never guessed, so most events (not all) have a dated source."""
     for event in STORE.events:
         assert any(s.url.startswith(("https://", "http://")) for s in event.sources), event.id
-        assert any(s.published for s in event.sources), event.id
         for figure in event.figures:
             assert figure.claimed_by.strip(), event.id
+    dated = sum(1 for event in STORE.events if any(s.published for s in event.sources))
+    assert dated >= 0.9 * len(STORE.events)
+
+
+def test_no_source_title_is_a_placeholder_and_no_url_carries_tracking() -> None:
+    from idlib_cli.validate import url_warnings
+
+    for event in STORE.events:
+        for source in event.sources:
+            assert source.title is None or not source.title.startswith(("[", "(")), event.id
+            assert url_warnings(source.url) == [], (event.id, source.url)
+
+
+def test_every_astana_round_and_nothing_else_has_the_series_tag() -> None:
+    rounds = [e for e in STORE.events if "astana-round" in e.tags]
+    assert len(rounds) == 22
+    assert {e.type for e in rounds} == {"talks"}
+
+
+def test_the_gazetteer_covers_the_places_events_name() -> None:
+    assert len(STORE.places) >= 80
+    linked = [e for e in STORE.events if e.place]
+    assert len(linked) >= 0.8 * len(STORE.events)
+    saraqib = STORE.places["saraqib"]
+    assert saraqib.lat is not None and saraqib.lon is not None and saraqib.within
+    assert {"Serakib", "سراقب"} & set(saraqib.aliases)
 
 
 def test_no_internal_wording_leaks_into_events() -> None:
@@ -160,8 +187,10 @@ def test_fast_folding_equals_exact_unicode_folding_on_all_store_text() -> None:
 
     lookalikes = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"})
 
+    invisible = re.compile("[\u00ad\u0640\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+
     def exact(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        decomposed = unicodedata.normalize("NFKD", invisible.sub("", text).casefold())
         kept = "".join(c for c in decomposed if not unicodedata.combining(c))
         return re.sub(r"[\W_]+", " ", kept.translate(lookalikes).lower()).strip()
 

@@ -44,8 +44,8 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int,
 # --- arguments ---
 
 ARGUMENT_CASES: list[tuple[list[str], int, str]] = [
-    (["events", "--actor", ""], 2, "empty actor name"),
-    (["events", "--actor", "   "], 2, "empty actor name"),
+    (["events", "--actor", ""], 2, "empty --actor"),
+    (["events", "--actor", "   "], 2, "empty --actor"),
     (["events", "--actor", "narnia"], 2, "unknown actor 'narnia'"),
     (["events", "--actor", "turky"], 2, "did you mean turkey"),
     (["events", "--actor", "x" * 5000], 2, "unknown actor"),

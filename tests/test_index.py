@@ -9,17 +9,25 @@ import os
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import TINY, write_store
-from idlib_cli import index as index_module
+from conftest import TINY, query, write_store
 from idlib_cli.catalog import Catalog, MemoryCatalog, open_catalog
-from idlib_cli.errors import StoreError
-from idlib_cli.index import IndexCatalog, index_path, open_index
-from idlib_cli.query import Query
+from idlib_cli.errors import StoreError, UsageError
+from idlib_cli.filters import FILTERS
+from idlib_cli.index import (
+    IndexCatalog,
+    IndexUnavailable,
+    freshness,
+    index_path,
+    open_index,
+    stream,
+)
+from idlib_cli.query import FACETS, Query, Span, Text
 from idlib_cli.store import builtin_store_path, load
 
 BUILTIN = [builtin_store_path()]
@@ -33,39 +41,45 @@ def printed(catalog: Catalog, query: Query) -> list[bytes]:
     return [bytes(text) for batch in catalog.json_batches(query) for text in batch]
 
 
-WORDS = ["ceasefire", "m4", "idlib", "erdogan", "moscow", "al", "é", "sham", "turk", "x", "aid",
-         "al sham", "de escalation", "Türkiye", "ERDOĞAN", "s 400", "an a"]
+EXAMPLES = [example for entry in FILTERS for example in entry.examples(MEMORY)]
 
 
 @st.composite
 def queries(draw: st.DrawFn) -> Query:
-    days = st.dates(min_value=date(2010, 1, 1), max_value=date(2026, 1, 1))
-    since = draw(st.none() | days)
-    until = draw(st.none() | days.filter(lambda d: since is None or d > since))
-    return Query(
-        actor_sets=tuple(MEMORY.actor_index.with_descendants(a)
-                         for a in draw(st.lists(st.sampled_from(ACTORS), max_size=2))),
-        since=since, until=until,
-        keywords=tuple(draw(st.lists(st.sampled_from(WORDS), max_size=2))),
-        types=frozenset(draw(st.lists(st.sampled_from(sorted(MEMORY.type_counts())),
-                                      max_size=2))),
-        limit=draw(st.none() | st.integers(1, 30)),
-        reverse=draw(st.booleans()),
-    )
+    """Random combinations of the registered filters' example values."""
+    given: dict[str, Any] = {}
+    for example in draw(st.lists(st.sampled_from(EXAMPLES), max_size=3)):
+        given |= example
+    try:
+        return query(MEMORY, **given, limit=draw(st.none() | st.integers(1, 30)),
+                     reverse=draw(st.booleans()))
+    except UsageError:
+        assume(False)
+        raise
 
 
 @given(queries())
 @settings(max_examples=200, deadline=None)
-def test_both_engines_give_identical_answers(query: Query) -> None:
-    assert printed(INDEXED, query) == printed(MEMORY, query)
+def test_both_engines_give_identical_answers(chosen: Query) -> None:
+    assert printed(INDEXED, chosen) == printed(MEMORY, chosen)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=repr)
+def test_every_filter_example_gives_identical_answers(example: dict[str, Any]) -> None:
+    chosen = query(MEMORY, **example)
+    assert printed(INDEXED, chosen) == printed(MEMORY, chosen)
+    assert INDEXED.count_matching(chosen) == MEMORY.count_matching(chosen)
 
 
 def test_both_engines_agree_on_everything_else() -> None:
     assert isinstance(INDEXED, IndexCatalog)
     assert INDEXED.count() == MEMORY.count()
-    assert INDEXED.type_counts() == MEMORY.type_counts()
+    for facet in FACETS:
+        assert INDEXED.facet_counts(facet) == MEMORY.facet_counts(facet)
     assert INDEXED.activity() == MEMORY.activity()
     assert dict(INDEXED.actors) == dict(MEMORY.actors)
+    assert dict(INDEXED.places) == dict(MEMORY.places)
+    assert INDEXED.eras == MEMORY.eras
     assert INDEXED.data_version == MEMORY.data_version
     for record in MEMORY.search(Query()):
         assert INDEXED.record(record["id"]) == record
@@ -76,8 +90,8 @@ def test_actors_defined_after_their_events_are_handled(tmp_path: Path) -> None:
     path = write_store(tmp_path / "late.json", later)
     indexed = open_index([path])
     memory = MemoryCatalog(load([path], include_builtin=False))
-    for query in (Query(), Query(keywords=("ankara",)), Query(keywords=("tsk",))):
-        assert printed(indexed, query) == printed(memory, query)
+    for chosen in (Query(), Query(Text("text", "ankara")), Query(Text("text", "tsk"))):
+        assert printed(indexed, chosen) == printed(memory, chosen)
 
 
 def _built(path: Path) -> tuple[int, int]:
@@ -109,7 +123,7 @@ def test_a_content_change_is_seen_even_with_the_old_mtime(tmp_path: Path) -> Non
 
 def test_large_files_are_checked_by_samples(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index_module, "FULL_HASH_LIMIT", 100)
+    monkeypatch.setattr(freshness, "FULL_HASH_LIMIT", 100)
     path = write_store(tmp_path / "s.json", TINY)
     open_index([path])
     stamp = path.stat()
@@ -147,7 +161,8 @@ def test_a_bad_index_file_is_rebuilt_not_trusted(tmp_path: Path, damage: str) ->
     else:
         connection = sqlite3.connect(target)
         if damage == "old-version":
-            connection.execute("PRAGMA user_version = 0")
+            connection.execute("UPDATE meta SET value = 'an older idlib' "
+                               "WHERE key = 'fingerprint'")
         else:
             connection.execute("DELETE FROM meta WHERE key = 'complete'")
         connection.commit()
@@ -216,9 +231,9 @@ def test_unsorted_stores_come_out_chronologically(tmp_path: Path) -> None:
     second = write_store(tmp_path / "b.json", {"schema_version": 1, "events": [early]})
     indexed = open_index([first, second])
     memory = MemoryCatalog(load([first, second], include_builtin=False))
-    for query in (Query(), Query(reverse=True), Query(since=date(2020, 2, 15)),
-                  Query(until=date(2020, 3, 6), limit=2), Query(keywords=("moscow",))):
-        assert printed(indexed, query) == printed(memory, query)
+    for chosen in (Query(), Query(reverse=True), Query(Span(date(2020, 2, 15), None)),
+                   Query(Span(None, date(2020, 3, 6)), limit=2), Query(Text("text", "moscow"))):
+        assert printed(indexed, chosen) == printed(memory, chosen)
 
 
 @pytest.mark.parametrize("layout", ["compact", "crlf-bom", "numbers-at-chunk-edges"])
@@ -231,9 +246,61 @@ def test_the_streaming_reader_reads_any_layout(tmp_path: Path, layout: str,
         text = json.dumps(TINY, indent=1).replace("\n", "\r\n")
         path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     else:  # tiny reads: every value, number and string crosses a chunk boundary somewhere
-        monkeypatch.setattr(index_module, "CHUNK", 7)
+        monkeypatch.setattr(stream, "CHUNK", 7)
         write_store(path, TINY)
     indexed = open_index([path])
     memory = MemoryCatalog(load([path], include_builtin=False))
     assert printed(indexed, Query()) == printed(memory, Query())
     assert indexed.activity() == memory.activity()
+
+
+def test_an_upgrade_that_changes_the_record_shape_rebuilds_the_index(tmp_path: Path) -> None:
+    """A copy of idlib whose records carry one more field, run against the same cache: it
+    must rebuild, not serve the old shape (and `--fields` with the new field must work)."""
+    import shutil
+    import subprocess
+    import sys
+
+    import idlib_cli
+
+    store = write_store(tmp_path / "s.json", TINY)
+    cache = tmp_path / "cache"
+    copy_root = tmp_path / "upgraded"
+    shutil.copytree(Path(idlib_cli.__file__).parent, copy_root / "idlib_cli")
+    records = copy_root / "idlib_cli" / "records.py"
+    records.write_text(records.read_text(encoding="utf-8").replace(
+        '"url": event.sources[0].url', '"added_in_upgrade": True,\n        "url": '
+        'event.sources[0].url'), encoding="utf-8")
+    argv = ["events", "--no-builtin", "--data", str(store), "--json"]
+
+    def run(pythonpath: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "IDLIB_CACHE_DIR": str(cache), "PYTHONPATH": pythonpath,
+               "IDLIB_ENGINE": "index"}
+        return subprocess.run([sys.executable, "-m", "idlib_cli", *argv, *extra], env=env,
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+
+    before = run(str(Path(idlib_cli.__file__).parent.parent))
+    assert "added_in_upgrade" not in before.stdout
+    after = run(str(copy_root))
+    assert after.returncode == 0, after.stderr
+    assert all(record["added_in_upgrade"] for record in json.loads(after.stdout))
+    fields = run(str(copy_root), "--fields", "id,added_in_upgrade")
+    assert fields.returncode == 0, fields.stderr
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ('{"schema_version": 1, "events": [], "events": []}', "twice"),
+    ('{"schema_version": 1, "events": [], 5: 6}', "invalid JSON"),
+    ('{"schema_version": 1, "events": [{"id": "x", "id": "y"}]}', "twice"),
+    ('{"schema_version": 1, "events": [], "x": 1e999}', "finite"),
+    ('{"schema_version": 1, "events": [], "x": NaN}', "NaN"),
+])
+def test_both_engines_read_json_alike(tmp_path: Path, text: str, phrase: str) -> None:
+    """What the in-memory loader refuses, the streaming reader refuses too: the index can't
+    be prepared, and the loader's precise error is what the user sees."""
+    path = tmp_path / "odd.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IndexUnavailable):
+        open_index([path])
+    with pytest.raises(StoreError, match=phrase):
+        open_catalog([path], include_builtin=False)

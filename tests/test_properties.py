@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -17,56 +18,68 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import query
+from idlib_cli.catalog import MemoryCatalog
 from idlib_cli.cli import cli
 from idlib_cli.errors import StoreError
-from idlib_cli.query import Query, run
+from idlib_cli.query import searchable_text
 from idlib_cli.render import write_records
-from idlib_cli.store import Store, load
+from idlib_cli.store import load
+from idlib_cli.text import name_key
 
-BUILTIN: Store = load([])
+BUILTIN = MemoryCatalog(load([]))
 ACTOR_IDS = sorted(BUILTIN.actors)
 DAYS = st.dates(min_value=date(2010, 1, 1), max_value=date(2026, 1, 1))
+WORDS = ["ceasefire", "idlib", "m4", "turk", "talks", "é", "hts", "is", "al nusra", "M-4"]
+
+
+def found(**given: Any) -> list[dict[str, Any]]:
+    return list(BUILTIN.search(query(BUILTIN, **given)))
 
 
 @st.composite
-def queries(draw: st.DrawFn) -> Query:
+def choices(draw: st.DrawFn) -> dict[str, Any]:
     since = draw(st.none() | DAYS)
     until = draw(st.none() | DAYS.filter(lambda d: since is None or d > since))
-    actors = draw(st.lists(st.sampled_from(ACTOR_IDS), max_size=2))
-    words = draw(st.lists(st.sampled_from(["ceasefire", "idlib", "m4", "turk", "talks", "é"]),
-                          max_size=2))
-    return Query(actor_sets=tuple(BUILTIN.with_descendants(a) for a in actors), since=since,
-                 until=until, keywords=tuple(words))
+    return {"since": since and since.isoformat(), "until": until and until.isoformat(),
+            "actors": tuple(draw(st.lists(st.sampled_from(ACTOR_IDS), max_size=2))),
+            "keywords": tuple(draw(st.lists(st.sampled_from(WORDS), max_size=2)))}
 
 
-@given(queries())
+@given(choices())
 @settings(max_examples=150, deadline=None)
-def test_results_lie_in_range_and_involve_the_actors(query: Query) -> None:
-    for event in run(BUILTIN, query):
-        assert query.since is None or event.date.end > query.since
-        assert query.until is None or event.date.start < query.until
-        ids = {ref.id for ref in event.actors}
-        assert all(ids & wanted for wanted in query.actor_sets)
+def test_results_lie_in_range_involve_the_actors_and_hold_the_words(given: dict[str, Any]) -> None:
+    index = BUILTIN.actor_index
+    wanted = [index.with_descendants(actor) for actor in given["actors"]]
+    for record in found(**given):
+        assert given["since"] is None or record["end"] >= given["since"]
+        assert given["until"] is None or record["start"] <= given["until"]
+        ids = {actor["id"] for actor in record["actors"]}
+        assert all(ids & group for group in wanted)
+        text = searchable_text(BUILTIN.actors, BUILTIN.store.event(record["id"]),
+                               BUILTIN.places)
+        for word in given["keywords"]:
+            joined = name_key(word)
+            # the word's letters in order, at a word start, gaps between words ignored
+            assert re.search(" " + " ?".join(map(re.escape, joined)), text), (word, record["id"])
 
 
-@given(queries(), st.sampled_from(ACTOR_IDS), DAYS, st.sampled_from(["m4", "russia", "aid"]))
+@given(choices(), st.sampled_from(ACTOR_IDS), DAYS, st.sampled_from(["m4", "russia", "aid"]))
 @settings(max_examples=150, deadline=None)
-def test_adding_a_filter_never_adds_results(query: Query, actor: str, day: date,
+def test_adding_a_filter_never_adds_results(given: dict[str, Any], actor: str, day: date,
                                             word: str) -> None:
-    before = {event.id for event in run(BUILTIN, query)}
-    narrower = [
-        query.replace(actor_sets=(*query.actor_sets, BUILTIN.with_descendants(actor))),
-        query.replace(keywords=(*query.keywords, word)),
-    ]
-    if query.until is None or day < query.until:
-        narrower.append(query.replace(since=max(day, query.since or day)))
+    before = {record["id"] for record in found(**given)}
+    narrower = [given | {"actors": (*given["actors"], actor)},
+                given | {"keywords": (*given["keywords"], word)}]
+    if given["until"] is None or day.isoformat() <= given["until"]:
+        narrower.append(given | {"since": max(day.isoformat(), given["since"] or "")})
     for smaller in narrower:
-        assert {event.id for event in run(BUILTIN, smaller)} <= before
+        assert {record["id"] for record in found(**smaller)} <= before
 
 
 def test_results_are_chronological() -> None:
-    starts = [(e.date.start, e.date.end) for e in run(BUILTIN, Query())]
-    assert starts == sorted(starts)
+    spans = [(record["start"], record["end"]) for record in found()]
+    assert spans == sorted(spans)
 
 
 # Printable text: our text formats deliberately escape control and bidi characters.

@@ -30,7 +30,7 @@ def test_json_record_has_the_documented_fields(tiny: Store) -> None:
     assert (record["date"], record["start"], record["end"]) == ("2020-02-27",) * 3
     assert record["actors"][0] == {"id": "turkish-armed-forces", "name": "Turkish Armed Forces",
                                    "role": "target"}
-    assert record["location"] == {"name": "Balyun, Idlib"}
+    assert record["location"] == {"name": "Balyun, Idlib", "place": None}
     assert [f["value"] for f in record["figures"]] == [33, 34]
     assert record["sources"][0]["url"] == "https://example.org/a"
 

@@ -1,18 +1,28 @@
-"""The tool's own exceptions: every layer raises these, and only the CLI turns them into exits."""
+"""The tool's own exceptions and exit statuses: every layer raises these, and only the entry
+point (main.py) turns them into one line on stderr and an exit code."""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1  # a runtime problem: a broken store, an unknown event id, validate found problems
+    USAGE = 2  # the user asked for something malformed
+    INTERRUPTED = 130
 
 
 class IdlibError(Exception):
     """Base of every error the tool reports to the user as one line."""
 
-    exit_code = 1
+    exit_code = ExitStatus.ERROR
 
 
 class UsageError(IdlibError):
     """The user asked for something malformed: a bad date, an unknown actor, a bad field."""
 
-    exit_code = 2
+    exit_code = ExitStatus.USAGE
 
 
 class DateError(UsageError):
@@ -38,3 +48,7 @@ class StoreError(IdlibError):
 
 class NotFoundError(IdlibError):
     """An event id that no store holds."""
+
+
+class EnvironmentFailure(IdlibError):
+    """The machine, not the user or the tool: a full disk, a closed stdout, a permission."""

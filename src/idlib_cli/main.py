@@ -1,13 +1,24 @@
 """The entry point: a plain read command takes the fast path, everything else goes to Click;
-every failure ends as one line on stderr and an exit code, never a traceback."""
+every failure ends as one line on stderr and an exit code, never a traceback.
+
+`entry` is what both the `idlib` script and the tests call, so tests see exactly what users
+see: the same parsing, the same messages, the same exit codes.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
 
-from idlib_cli.errors import IdlibError
+from idlib_cli.errors import ExitStatus, IdlibError
+
+# Failures of the machine, named as such: they are not bugs, and the user can act on them.
+_ENVIRONMENT = {errno.ENOSPC: "no space left on the device",
+                errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only file system",
+                errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
+                errno.EIO: "input/output error", errno.EBADF: "standard output is closed"}
 
 
 def _prepare_streams() -> None:
@@ -30,7 +41,11 @@ def _silence_stdout() -> None:
 def _say(message: str) -> None:
     from idlib_cli.text import inert
 
-    sys.stderr.write(inert(message) + "\n")  # it may quote what the user typed
+    try:
+        sys.stderr.write(inert(" ".join(message.split("\n"))) + "\n")  # one line, always
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # nowhere left to say it
 
 
 def run(args: list[str], debug: bool) -> int:
@@ -42,30 +57,58 @@ def run(args: list[str], debug: bool) -> int:
 
         return run_click(args, debug)
     action()
-    return 0
+    return ExitStatus.OK
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or bool(os.environ.get("IDLIB_DEBUG"))
-    _prepare_streams()
-    code = 0
+def entry(args: list[str]) -> int:
+    """Run idlib with `args`; report any failure as one line; return the exit status."""
+    from idlib_cli import settings
+
+    debug = settings.debug(args)
     try:
         code = run(args, debug)
         sys.stdout.flush()
+        return code
     except BrokenPipeError:
         _silence_stdout()
+        return ExitStatus.OK
     except IdlibError as error:
         if debug:
             raise
         _say(f"idlib: error: {error}")
-        code = error.exit_code
+        return error.exit_code
     except KeyboardInterrupt:
-        code = 130
+        return ExitStatus.INTERRUPTED
+    except RecursionError:
+        if debug:
+            raise
+        _say("idlib: error: the input is nested too deeply to read")
+        return ExitStatus.ERROR
+    except OSError as error:
+        if debug or error.errno not in _ENVIRONMENT:
+            if debug:
+                raise
+            _say(f"idlib: error: {error.strerror or error}"
+                 + (f": {error.filename!r}" if error.filename else ""))
+            return ExitStatus.ERROR
+        where = f" ({error.filename!r})" if error.filename else ""
+        _say(f"idlib: error: {_ENVIRONMENT[error.errno]}{where}")
+        if error.errno in (errno.ENOSPC, errno.EBADF, errno.EIO):
+            _silence_stdout()
+        return ExitStatus.ERROR
     except Exception as error:  # a bug: say so in one line, traceback only on request
         if debug:
             raise
         _say(f"idlib: internal error: {type(error).__name__}: {error} "
              "(run again with --debug and report the traceback)")
-        code = 1
+        return ExitStatus.ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    _prepare_streams()
+    code = entry(list(sys.argv[1:] if argv is None else argv))
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
     sys.exit(code)

@@ -47,8 +47,32 @@ class ActorRef(NamedTuple):
 class Source(NamedTuple):
     url: str
     publisher: str
-    title: str
+    title: str | None = None  # absent when the page showed none: never a placeholder
     published: str | None = None
+
+
+class Place(NamedTuple):
+    """An entry of the gazetteer: where events happen, with the spellings people use."""
+
+    id: str
+    name: str
+    kind: str
+    within: str | None = None  # the place it lies in (a town in its district, …)
+    lat: float | None = None  # WGS 84, decimal degrees, copied from a page that prints them
+    lon: float | None = None
+    aliases: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    note: str | None = None
+
+
+class Era(NamedTuple):
+    """A named period (a phase of the Astana process, the freeze, …), drawn beside events."""
+
+    id: str
+    name: str
+    date: DateSpan  # from `start` to `end`, both inclusive
+    description: str
+    sources: tuple[Source, ...] = ()
 
 
 class Figure(NamedTuple):
@@ -71,6 +95,7 @@ class Event(NamedTuple):
     actors: tuple[ActorRef, ...]
     sources: tuple[Source, ...]
     location: str | None = None
+    place: str | None = None  # a gazetteer id: location.place
     figures: tuple[Figure, ...] = ()
     tags: tuple[str, ...] = ()
     date_note: str | None = None
@@ -102,5 +127,9 @@ ACTOR_ROLES = frozenset({
 ACTOR_KINDS = frozenset({
     "state", "military", "ministry", "person", "armed-group", "coalition",
     "international-organization", "political-body", "civil-society", "monitor",
+})
+PLACE_KINDS = frozenset({
+    "country", "governorate", "province", "district", "subdistrict", "region", "city", "town",
+    "village", "crossing", "air-base", "military-base", "road", "mountain", "building", "camp",
 })
 FIGURE_QUALIFIERS = frozenset({"at least", "more than", "about", "up to", "fewer than"})

@@ -1,89 +1,120 @@
-"""Selecting events: a `Query` value in, matching events out, chronological. No terminal here."""
+"""Selecting events: a `Query` is a plan in a small algebra; this module defines the algebra,
+the facts each event offers to it, and the in-memory engine that evaluates it.
+
+Filters (filters.py) never touch an engine: each turns its options into a plan made of the
+five kinds below. The in-memory engine (here) and the prepared index (index/engine.py) each
+evaluate those five kinds, over facts that both take from `event_facts`, so a filter cannot
+mean one thing to one engine and another to the other. An engine that meets a kind it does not
+know raises, and the engine-agreement test fails.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import NamedTuple, Union
+from urllib.parse import urlsplit
 
 from idlib_cli.errors import UsageError
-from idlib_cli.model import Activity, Actor, Event
-from idlib_cli.store import Store
-from idlib_cli.text import fold
+from idlib_cli.model import Activity, Actor, Event, Place
+from idlib_cli.text import fold, has_words, haystack, word_pattern
+
+# --- the algebra ---------------------------------------------------------------------------------
 
 
-class Query:
-    """What to select. Every group of conditions must hold (AND), as must each item in a group.
+class Span(NamedTuple):
+    """Events whose days overlap [since, until) (either end open)."""
 
-    `actor_sets` holds one set per requested actor: an event matches if, for every set, one of its
-    actors is in it (so a set of an actor and its descendants matches any of them).
-    `since`/`until` bound a half-open interval of days [since, until); an event matches if its
-    own interval overlaps it. (A plain class: see model.py on why not a dataclass.)
-    """
-
-    __slots__ = ("actor_sets", "keywords", "limit", "reverse", "since", "types", "until")
-
-    def __init__(self, actor_sets: tuple[frozenset[str], ...] = (), since: date | None = None,
-                 until: date | None = None, keywords: tuple[str, ...] = (),
-                 types: frozenset[str] = frozenset(), limit: int | None = None,
-                 reverse: bool = False) -> None:
-        if since and until and since >= until:
-            raise UsageError("--since is after --until: swap them or widen the range")
-        if limit is not None and limit < 1:
-            raise UsageError(f"--limit must be a positive number, not {limit}")
-        self.actor_sets = actor_sets
-        self.since = since
-        self.until = until
-        self.keywords = keywords
-        self.types = types
-        self.limit = limit
-        self.reverse = reverse
-
-    def replace(self, **changes: Any) -> Query:
-        """A copy with some conditions changed (checked again)."""
-        current = {name: getattr(self, name) for name in self.__slots__}
-        return Query(**(current | changes))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"Query({shown})"
+    since: date | None
+    until: date | None
 
 
-def run(store: Store, query: Query) -> list[Event]:
-    needles = needles_of(query)
-    matching: Iterable[Event] = (e for e in store.events if matches(store, e, query, needles))
-    if query.reverse:
-        matching = reversed(list(matching))
-    return list(islice(matching, query.limit))
+class Has(NamedTuple):
+    """Events with at least one of `values` under `facet` (see FACETS)."""
+
+    facet: str
+    values: frozenset[str]
 
 
-def matches(store: Store, event: Event, query: Query, needles: tuple[str, ...]) -> bool:
-    """Does `event` satisfy `query`? `needles` are the query's keywords, already folded."""
-    if query.types and event.type not in query.types:
-        return False
-    if not event.date.overlaps(query.since, query.until):
-        return False
-    event_actors = {ref.id for ref in event.actors}
-    if any(event_actors.isdisjoint(wanted) for wanted in query.actor_sets):
-        return False
-    if needles:
-        haystack = searchable_text(store.actors, event)
-        return all(needle in haystack for needle in needles)
-    return True
+class Text(NamedTuple):
+    """Events whose folded `field` text holds `needle` at a word start (or anywhere, with
+    `substring`). `needle` is folded already."""
+
+    field: str  # "text" or "source"
+    needle: str
+    substring: bool = False
 
 
-def searchable_text(actors: Mapping[str, Actor], event: Event) -> str:
-    """Everything --keyword looks at, folded: title, summary, location, tags, actors' names.
+class AnyOf(NamedTuple):
+    parts: tuple[Plan, ...]
 
-    Both engines call this, so a keyword matches the same events whichever one answers.
-    Folding each part and joining with a space equals folding the joined text; the actors'
-    part is folded once per actor, not once per event.
-    """
-    own = fold(" ".join([event.title, event.summary, event.location or "", *event.tags]))
-    parts = [own, *(_actor_text(actors[ref.id]) for ref in event.actors)]
-    return " " + " ".join(part for part in parts if part) + " "
+
+class AllOf(NamedTuple):
+    parts: tuple[Plan, ...]
+
+
+Plan = Union[Span, Has, Text, AnyOf, AllOf]  # noqa: UP007 - a runtime alias, read by isinstance
+EVERYTHING = AllOf(())
+
+FACETS = ("actor", "actor-role", "role", "type", "tag", "place")
+TEXT_FIELDS = ("text", "source")
+
+
+class Query(NamedTuple):
+    plan: Plan = EVERYTHING
+    limit: int | None = None
+    reverse: bool = False
+
+
+def all_of(parts: Iterable[Plan]) -> Plan:
+    """AllOf without the nesting a single part doesn't need."""
+    flat = tuple(parts)
+    return flat[0] if len(flat) == 1 else AllOf(flat)
+
+
+def any_of(parts: Iterable[Plan]) -> Plan:
+    flat = tuple(parts)
+    return flat[0] if len(flat) == 1 else AnyOf(flat)
+
+
+def check_limit(limit: int | None) -> int | None:
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be a positive number, not {limit}")
+    return limit
+
+
+# --- what an event offers to a plan ---------------------------------------------------------------
+
+
+class Facts(NamedTuple):
+    facets: Mapping[str, frozenset[str]]
+    texts: Mapping[str, str]  # folded, see text.haystack
+
+
+def event_facts(event: Event, actors: Mapping[str, Actor], places: Mapping[str, Place]) -> Facts:
+    """The facets and texts of one event: what every plan is evaluated against, by both
+    engines (the index stores exactly these)."""
+    place = places.get(event.place) if event.place else None
+    text = haystack([event.title, event.summary, event.location or "", *event.tags,
+                     *(_place_words(place) if place else ()),
+                     *(_actor_text(actors[ref.id]) for ref in event.actors if ref.id in actors)])
+    sources = haystack([word for s in event.sources for word in _source_words(s.url,
+                                                                              s.publisher)])
+    facets = {
+        "actor": frozenset(ref.id for ref in event.actors),
+        "actor-role": frozenset(f"{ref.id}:{ref.role}" for ref in event.actors),
+        "role": frozenset(ref.role for ref in event.actors),
+        "type": frozenset((event.type,)),
+        "tag": frozenset(event.tags),
+        "place": frozenset((event.place,)) if event.place else frozenset(),
+    }
+    return Facts(facets, {"text": text, "source": sources})
+
+
+def _place_words(place: Place) -> tuple[str, ...]:
+    return (place.name, *place.aliases)
 
 
 @lru_cache(maxsize=4096)
@@ -91,37 +122,91 @@ def _actor_text(actor: Actor) -> str:
     return fold(" ".join([actor.name, *actor.aliases]))
 
 
-def needles_of(query: Query) -> tuple[str, ...]:
-    """The query's keywords as they are matched: folded."""
-    return tuple(fold(word) for word in query.keywords)
+def _source_words(url: str, publisher: str) -> tuple[str, str]:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return publisher, host
 
 
-def resolve_types(known: Iterable[str], requested: Sequence[str]) -> frozenset[str]:
-    """Check --type values against the types the store uses; suggest on a typo."""
-    import difflib
-
-    vocabulary = set(known)
-    chosen: set[str] = set()
-    for raw in requested:
-        for name in filter(None, (part.strip().lower() for part in raw.split(","))):
-            if name not in vocabulary:
-                close = difflib.get_close_matches(name, vocabulary, n=3)
-                hint = f"did you mean {' or '.join(close)}?" if close else \
-                    f"known types: {', '.join(sorted(vocabulary))}"
-                raise UsageError(f"unknown event type {name!r}: {hint}")
-            chosen.add(name)
-    return frozenset(chosen)
+def searchable_text(actors: Mapping[str, Actor], event: Event,
+                    places: Mapping[str, Place] | None = None) -> str:
+    """Everything --keyword looks at, folded (see `event_facts`)."""
+    return event_facts(event, actors, places or {}).texts["text"]
 
 
-def actor_activity(store: Store) -> dict[str, Activity]:
+# --- the in-memory engine -----------------------------------------------------------------------
+
+
+class Matcher:
+    """A plan, ready to test facts: needles compiled once, not once per event."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.patterns = {needle: word_pattern(needle) for needle in _needles(plan)}
+
+    def __call__(self, facts: Facts, span: tuple[date, date]) -> bool:
+        return self._test(self.plan, facts, span)
+
+    def _test(self, plan: Plan, facts: Facts, span: tuple[date, date]) -> bool:
+        if isinstance(plan, AllOf):
+            return all(self._test(part, facts, span) for part in plan.parts)
+        if isinstance(plan, AnyOf):
+            return any(self._test(part, facts, span) for part in plan.parts)
+        if isinstance(plan, Span):
+            return (plan.until is None or span[0] < plan.until) and \
+                (plan.since is None or span[1] > plan.since)
+        if isinstance(plan, Has):
+            return not facts.facets[plan.facet].isdisjoint(plan.values)
+        if isinstance(plan, Text):
+            text = facts.texts[plan.field]
+            if plan.substring:
+                return plan.needle in text
+            pattern = self.patterns[plan.needle]
+            return pattern is not None and has_words(text, plan.needle, pattern)
+        raise TypeError(f"the in-memory engine has no plan for {type(plan).__name__}")
+
+
+def _needles(plan: Plan) -> Iterator[str]:
+    if isinstance(plan, (AllOf, AnyOf)):
+        for part in plan.parts:
+            yield from _needles(part)
+    elif isinstance(plan, Text):
+        yield plan.needle
+
+
+class MemoryFacts:
+    """Each event's facts, computed once per store (the in-memory engine's "index")."""
+
+    def __init__(self, events: tuple[Event, ...], actors: Mapping[str, Actor],
+                 places: Mapping[str, Place]) -> None:
+        self.events = events
+        self.facts = [event_facts(event, actors, places) for event in events]
+
+
+def run(events: tuple[Event, ...], facts: list[Facts], query: Query) -> list[Event]:
+    """The events matching `query`, chronological (or newest first), at most `limit`."""
+    test = Matcher(query.plan)
+    matching: Iterable[Event] = (event for event, fact in zip(events, facts, strict=True)
+                                 if test(fact, (event.date.start, event.date.end)))
+    if query.reverse:
+        matching = reversed(list(matching))
+    return list(islice(matching, query.limit))
+
+
+def count(events: tuple[Event, ...], facts: list[Facts], plan: Plan) -> int:
+    test = Matcher(plan)
+    return sum(1 for event, fact in zip(events, facts, strict=True)
+               if test(fact, (event.date.start, event.date.end)))
+
+
+def actor_activity(events: Iterable[Event], actors: Mapping[str, Actor]) -> dict[str, Activity]:
     """For each actor: events naming it directly, and the first and last day they cover."""
     counts: dict[str, int] = {}
     first: dict[str, date] = {}
     last: dict[str, date] = {}
-    for event in store.events:
+    for event in events:
         for actor_id in {ref.id for ref in event.actors}:
             counts[actor_id] = counts.get(actor_id, 0) + 1
             first.setdefault(actor_id, event.date.start)
             last[actor_id] = max(last.get(actor_id, event.date.last), event.date.last)
     return {actor_id: Activity(counts.get(actor_id, 0), first.get(actor_id), last.get(actor_id))
-            for actor_id in store.actors}
+            for actor_id in actors}

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from idlib_cli.model import Activity, Actor, Event
+from idlib_cli.model import Activity, Actor, DateSpan, Era, Event, Place, Source
 
 Record = dict[str, Any]
 
@@ -35,8 +35,10 @@ def json_bytes(record: Record) -> bytes:
     return inert_json(record).encode("utf-8", "backslashreplace")
 
 
-def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
+def event_record(actors: Mapping[str, Actor], event: Event,
+                 places: Mapping[str, Place] | None = None) -> Record:
     """One event as the documented JSON object."""
+    place = (places or {}).get(event.place) if event.place else None
     return {
         "id": event.id,
         "date": event.date.text,
@@ -49,7 +51,8 @@ def event_record(actors: Mapping[str, Actor], event: Event) -> Record:
         "type": event.type,
         "actors": [{"id": ref.id, "name": actors[ref.id].name, "role": ref.role}
                    for ref in event.actors],
-        "location": {"name": event.location} if event.location else None,
+        "location": {"name": event.location, "place": event.place} if event.location else None,
+        "place": place_ref(place) if place else None,
         "figures": [{"label": f.label, "value": f.value, "qualifier": f.qualifier,
                      "claimed_by": f.claimed_by, "source_url": f.source_url, "note": f.note}
                     for f in event.figures],
@@ -75,3 +78,42 @@ def actor_record(actor: Actor, activity: Activity) -> Record:
         "last": activity.last.isoformat() if activity.last else None,
         "note": actor.note,
     }
+
+
+def place_ref(place: Place) -> Record:
+    """A place as events carry it: enough to map and to look it up."""
+    return {"id": place.id, "name": place.name, "kind": place.kind, "within": place.within,
+            "lat": place.lat, "lon": place.lon}
+
+
+def place_record(place: Place, events: int) -> Record:
+    return {
+        **place_ref(place),
+        "aliases": list(place.aliases),
+        "events": events,
+        "sources": [{"url": s.url, "publisher": s.publisher, "title": s.title,
+                     "published": s.published} for s in place.sources],
+        "note": place.note,
+    }
+
+
+def era_record(era: Era) -> Record:
+    return {
+        "id": era.id,
+        "name": era.name,
+        "start": era.date.start.isoformat(),
+        "end": era.date.last.isoformat(),
+        "description": era.description,
+        "sources": [{"url": s.url, "publisher": s.publisher, "title": s.title,
+                     "published": s.published} for s in era.sources],
+    }
+
+
+def event_fields() -> tuple[str, ...]:
+    """The event record's keys, read off a record: a field added to `event_record` is at once
+    a field that --fields, CSV and the table know."""
+    from datetime import date
+
+    sample = Event("x", DateSpan("2020", date(2020, 1, 1), date(2021, 1, 1), "year"), "t", "s",
+                   "talks", (), (Source("https://example.org", "p"),))
+    return tuple(event_record({}, sample))

@@ -11,12 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, BinaryIO, TextIO
 
 from idlib_cli.errors import UsageError
-from idlib_cli.records import Record, inert_json
+from idlib_cli.records import Record, event_fields, inert_json
 from idlib_cli.text import inert
 
-EVENT_FIELDS = ("id", "date", "start", "end", "precision", "approximate", "title", "summary",
-                "type", "actors", "location", "figures", "sources", "tags", "date_note", "note",
-                "url")
+EVENT_FIELDS = event_fields()
 EVENT_DEFAULT_COLUMNS = ("date", "id", "type", "actors", "title")
 ACTOR_FIELDS = ("id", "name", "kind", "aliases", "parent", "successor_of", "events", "first",
                 "last", "note")
@@ -123,7 +121,7 @@ def write_json_batches(batches: Iterable[Sequence[bytes | memoryview]], out: Bin
 
 
 def write_csv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
-              *, header: bool = True) -> None:
+              *, header: bool = True, **_: Any) -> None:
     import csv
 
     writer = csv.writer(out, lineterminator="\n")
@@ -143,7 +141,7 @@ def tsv_cell(text: str) -> str:
 
 
 def write_tsv(records: Iterable[Record], fields: Sequence[str], out: TextIO,
-              *, header: bool = True) -> None:
+              *, header: bool = True, **_: Any) -> None:
     if header:
         out.write("\t".join(fields) + "\n")
     for record in records:
@@ -159,7 +157,7 @@ MIN_FLEXIBLE = 12
 
 
 def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
-                color: bool) -> None:
+                color: bool = False, **_: Any) -> None:
     """Aligned columns for a terminal, long cells wrapped.
 
     Rich supplies the terminal's width, its colour support and the header's style; the layout
@@ -170,6 +168,7 @@ def write_table(records: Sequence[Record], fields: Sequence[str], out: TextIO, *
     from rich.console import Console
 
     console = Console(file=out, no_color=not color, highlight=False, emoji=False)
+    records = project(records, fields)
     rows = [[one_line(_cell(name, record)) for name in fields] for record in records]
     headings = [_heading(name) for name in fields]
     widths = _column_widths(headings, rows, fields, console.width - len(GAP) * (len(fields) - 1))
@@ -278,21 +277,32 @@ def _cell(name: str, record: Record) -> str:
     return flat(value)
 
 
+def write_json(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
+               ascii_only: bool = False, **_: Any) -> None:
+    write_json_texts((inert_json(r, ascii_only=ascii_only) for r in project(records, fields)),
+                     out, lines=False)
+
+
+def write_jsonl(records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
+                ascii_only: bool = False, **_: Any) -> None:
+    write_json_texts((inert_json(r, ascii_only=ascii_only) for r in project(records, fields)),
+                     out, lines=True)
+
+
+def write_plain(records: Sequence[Record], fields: Sequence[str], out: TextIO,
+                **_: Any) -> None:
+    """What piped output gets by default: TSV without a header, one record per line."""
+    write_tsv(records, fields, out, header=False)
+
+
 def write_records(fmt: str, records: Sequence[Record], fields: Sequence[str], out: TextIO, *,
                   color: bool = False, ascii_only: bool = False, header: bool = True) -> None:
-    """Dispatch to one writer. `records` are full records; `fields` picks what is shown."""
-    shown = project(records, fields)
-    if fmt in ("json", "jsonl"):
-        write_json_texts((inert_json(record, ascii_only=ascii_only) for record in shown), out,
-                         lines=fmt == "jsonl")
-    elif fmt == "csv":
-        write_csv(shown, fields, out, header=header)
-    elif fmt == "tsv":
-        write_tsv(shown, fields, out, header=header)
-    elif fmt == "plain":
-        write_tsv(shown, fields, out, header=False)
-    else:
-        write_table(shown, fields, out, color=color)
+    """Dispatch to the format's writer (formats.py). `records` are full records; `fields`
+    picks what is shown."""
+    from idlib_cli.formats import row_format
+
+    row_format(fmt).load()(records, fields, out, color=color, ascii_only=ascii_only,
+                           header=header)
 
 
 # --- one event, in full -----------------------------------------------------------------------

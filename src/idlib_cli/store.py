@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from idlib_cli.dates import parse_edtf
 from idlib_cli.errors import DateError, NotFoundError, StoreError, UsageError
 from idlib_cli.jsonpath import PathPart, format_path, locate_line
-from idlib_cli.model import Actor, ActorRef, Event, Figure, Source
-from idlib_cli.text import fold
+from idlib_cli.model import Actor, ActorRef, Era, Event, Figure, Place, Source
+from idlib_cli.rules import Broken, actor_problems, chronological, event_problems, place_problems
+from idlib_cli.suggest import closest, shorten
+from idlib_cli.text import name_key
 
 if TYPE_CHECKING:
     from _typeshed import StrPath
@@ -79,7 +81,7 @@ def read_json(path: StrPath) -> tuple[Any, str]:
     if not text.strip():
         raise StoreError("file is empty: a store is a JSON object with 'events'", file=name)
     try:
-        return json.loads(text, parse_constant=_reject_constant), text
+        return parse_json(text), text
     except json.JSONDecodeError as error:
         raise StoreError(f"invalid JSON: {error.msg} (column {error.colno})",
                          file=name, line=error.lineno) from None
@@ -93,11 +95,36 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a store (JSON has no NaN or Infinity)")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise ValueError(f"key {shorten(twice, 40)!r} appears twice in one object")
+    return obj
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {shorten(text, 20)} is too large to be a finite number")
+    return value
+
+
+def parse_json(text: str) -> Any:
+    """The one JSON reading of a store, shared by both engines: no NaN or Infinity, no number
+    too large to be finite, no key twice in an object."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_number,
+                      object_pairs_hook=_unique_keys)
+
+
 class StoreFile(NamedTuple):
     path: str
     actors: tuple[Actor, ...]
     events: tuple[Event, ...]
     data_version: str | None = None
+    places: tuple[Place, ...] = ()
+    eras: tuple[Era, ...] = ()
 
 
 def load_file(path: StrPath) -> StoreFile:
@@ -158,11 +185,50 @@ def parse_document(document: Any, file: str) -> StoreFile:
         raise InvalidAt(("schema_version",), f"schema_version {version} is not supported "
                                             f"(this idlib reads version {SCHEMA_VERSION})")
     actor_list = _get(top, "actors", list, (), required=False, default=[])
+    place_list = _get(top, "places", list, (), required=False, default=[])
+    era_list = _get(top, "eras", list, (), required=False, default=[])
     event_list = _get(top, "events", list, ())
     actors = tuple(parse_actor(item, ("actors", i)) for i, item in enumerate(actor_list))
+    places = tuple(parse_place(item, ("places", i)) for i, item in enumerate(place_list))
+    eras = tuple(parse_era(item, ("eras", i)) for i, item in enumerate(era_list))
     events = tuple(parse_event(item, ("events", i), file) for i, item in enumerate(event_list))
     data_version = _get(top, "data_version", str, (), required=False)
-    return StoreFile(file, actors, events, data_version)
+    return StoreFile(file, actors, events, data_version, places, eras)
+
+
+def parse_place(value: Any, at: tuple[PathPart, ...]) -> Place:
+    obj = _object(value, at)
+    return Place(
+        id=_get(obj, "id", str, at),
+        name=_get(obj, "name", str, at),
+        kind=_get(obj, "kind", str, at),
+        within=_get(obj, "within", str, at, required=False),
+        lat=_get(obj, "lat", (int, float), at, required=False),
+        lon=_get(obj, "lon", (int, float), at, required=False),
+        aliases=_strings(obj, "aliases", at),
+        sources=tuple(_source(item, (*at, "sources", i))
+                      for i, item in enumerate(_get(obj, "sources", list, at, required=False,
+                                                    default=[]))),
+        note=_get(obj, "note", str, at, required=False),
+    )
+
+
+def parse_era(value: Any, at: tuple[PathPart, ...]) -> Era:
+    obj = _object(value, at)
+    start, end = _get(obj, "start", str, at), _get(obj, "end", str, at)
+    try:
+        span = parse_edtf(f"{start}/{end}")
+    except DateError as error:
+        raise InvalidAt((*at, "end"), str(error)) from None
+    return Era(
+        id=_get(obj, "id", str, at),
+        name=_get(obj, "name", str, at),
+        date=span,
+        description=_get(obj, "description", str, at),
+        sources=tuple(_source(item, (*at, "sources", i))
+                      for i, item in enumerate(_get(obj, "sources", list, at, required=False,
+                                                    default=[]))),
+    )
 
 
 def parse_actor(value: Any, at: tuple[PathPart, ...]) -> Actor:
@@ -197,6 +263,8 @@ def parse_event(value: Any, at: tuple[PathPart, ...], file: str) -> Event:
         sources=tuple(_source(item, (*at, "sources", i))
                       for i, item in enumerate(_get(obj, "sources", list, at))),
         location=_get(location, "name", str, (*at, "location")) if location else None,
+        place=_get(location, "place", str, (*at, "location"), required=False) if location
+        else None,
         figures=tuple(_figure(item, (*at, "figures", i))
                       for i, item in enumerate(_get(obj, "figures", list, at, required=False,
                                                     default=[]))),
@@ -217,7 +285,7 @@ def _source(value: Any, at: tuple[PathPart, ...]) -> Source:
     return Source(
         url=_get(obj, "url", str, at),
         publisher=_get(obj, "publisher", str, at),
-        title=_get(obj, "title", str, at),
+        title=_get(obj, "title", str, at, required=False),
         published=_get(obj, "published", str, at, required=False),
     )
 
@@ -225,6 +293,8 @@ def _source(value: Any, at: tuple[PathPart, ...]) -> Source:
 def _figure(value: Any, at: tuple[PathPart, ...]) -> Figure:
     obj = _object(value, at)
     number = _get(obj, "value", (int, float), at)
+    if (isinstance(number, float) and number != number) or number in (float("inf"), -float("inf")):
+        raise InvalidAt((*at, "value"), "'value' must be a finite number")
     return Figure(
         label=_get(obj, "label", str, at),
         value=number,
@@ -238,24 +308,33 @@ def _figure(value: Any, at: tuple[PathPart, ...]) -> Figure:
 # --- the merged store -------------------------------------------------------------------------
 
 
-class ActorIndex:
-    """Names to ids, and parents to children, for any set of actors (both engines use it)."""
+class NameIndex:
+    """Names to ids, and parents to children, for actors or places (both engines use it).
 
-    def __init__(self, actors: Mapping[str, Actor]) -> None:
-        self.actors = actors
+    A name is an id, a display name or an alias, looked up by `text.name_key` (any case,
+    accents, script marks or gaps between words). A name that two entries share is ambiguous,
+    and resolving it lists both.
+    """
+
+    def __init__(self, what: str, labels: Mapping[str, Sequence[str]],
+                 parents: Mapping[str, str | None], listing: str) -> None:
+        self.what = what  # "actor" or "place", for messages
+        self.labels = labels  # id -> its id, name and aliases
+        self.parents = parents
+        self.listing = listing
 
     @cached_property
     def children(self) -> Mapping[str, tuple[str, ...]]:
         kids: dict[str, list[str]] = {}
-        for actor in self.actors.values():
-            if actor.parent:
-                kids.setdefault(actor.parent, []).append(actor.id)
+        for key, parent in self.parents.items():
+            if parent:
+                kids.setdefault(parent, []).append(key)
         return {parent: tuple(ids) for parent, ids in kids.items()}
 
-    def with_descendants(self, actor_id: str) -> frozenset[str]:
-        """The actor and everything under it (`turkey` includes its armed forces)."""
-        found = {actor_id}
-        pending = [actor_id]
+    def with_descendants(self, key: str) -> frozenset[str]:
+        """The entry and everything under it (`turkey` includes its armed forces)."""
+        found = {key}
+        pending = [key]
         while pending:
             for child in self.children.get(pending.pop(), ()):
                 if child not in found:
@@ -264,47 +343,74 @@ class ActorIndex:
         return frozenset(found)
 
     @cached_property
-    def _keys(self) -> Mapping[str, str]:
-        """Folded id, name and alias -> actor id."""
-        keys: dict[str, str] = {}
-        for actor in self.actors.values():
-            for label in (actor.id, actor.name, *actor.aliases):
-                keys.setdefault(fold(label), actor.id)
+    def _keys(self) -> Mapping[str, tuple[str, ...]]:
+        """name_key of every id, name and alias -> the ids it names. An id always names its own
+        entry; a name or alias shared by two entries names both (and is ambiguous)."""
+        ids = {name_key(key): key for key in self.labels}
+        keys: dict[str, tuple[str, ...]] = {k: (key,) for k, key in ids.items()}
+        for key, names in self.labels.items():
+            for label in names:
+                k = name_key(label)
+                if k and k not in ids and key not in keys.get(k, ()):
+                    keys[k] = (*keys.get(k, ()), key)
         return keys
 
     def resolve(self, text: str) -> str:
-        """A name as typed ('Ankara', 'türkiye', 'HTS') -> actor id, or a UsageError with hints."""
-        key = fold(text)
+        """A name as typed ('Ankara', 'türkiye', 'HTS') -> id, or a UsageError with hints."""
+        key = name_key(text)
         if not key:
-            raise UsageError("empty actor name: give an id, name or alias (see 'idlib actors')")
-        if key in self._keys:
-            return self._keys[key]
-        import difflib
+            raise UsageError(f"empty {self.what} name: give an id, name or alias "
+                             f"(see {self.listing})")
+        found = self._keys.get(key)
+        if found and len(found) == 1:
+            return found[0]
+        if found:
+            raise UsageError(f"{self.what} {shorten(text)!r} is ambiguous: it names "
+                             f"{' and '.join(found)}; give the id")
+        names = {name: ids[0] for name, ids in self._keys.items()}
+        close = list(dict.fromkeys(names[name] for name in _close_keys(key, names)))[:3]
+        suggestion = f"did you mean {' or '.join(close)}?" if close else \
+            f"list the known {self.what}s with {self.listing}"
+        raise UsageError(f"unknown {self.what} {shorten(text)!r}: {suggestion}")
 
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        close = difflib.get_close_matches(key, self._keys, n=5, cutoff=0.6)
-        suggestions = list(dict.fromkeys(self._keys[k] for k in close))[:3]
-        hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else \
-            "list the known actors with 'idlib actors'"
-        raise UsageError(f"unknown actor {shown!r}: {hint}")
+
+def _close_keys(key: str, names: Mapping[str, str]) -> list[str]:
+    from idlib_cli.suggest import closest
+
+    return closest(key, names, n=5)
+
+
+def actor_names(actors: Mapping[str, Actor]) -> NameIndex:
+    return NameIndex("actor", {a.id: (a.name, *a.aliases) for a in actors.values()},
+                     {a.id: a.parent for a in actors.values()}, "'idlib actors'")
+
+
+def place_names(places: Mapping[str, Place]) -> NameIndex:
+    return NameIndex("place", {p.id: (p.name, *p.aliases) for p in places.values()},
+                     {p.id: p.within for p in places.values()}, "'idlib places'")
+
+
+ActorIndex = NameIndex  # the name the rest of the code knew it by
 
 
 def unknown_event(event_id: str, known: Iterable[str]) -> NotFoundError:
-    import difflib
-
-    close = difflib.get_close_matches(event_id, list(known), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else \
-        "; list ids with 'idlib events --fields id,title'"
-    return NotFoundError(f"no event with id {event_id!r}{hint}")
+    close = closest(event_id, known)
+    suggestion = f"did you mean {', '.join(close)}?" if close else \
+        "list ids with 'idlib events --fields id,title'"
+    return NotFoundError(f"no event with id {shorten(event_id)!r}; {suggestion}")
 
 
 class Store:
-    """Actors and events from one or more files, merged, with events in chronological order."""
+    """Actors, places, eras and events from one or more files, merged, with events in
+    chronological order."""
 
     def __init__(self, files: tuple[StoreFile, ...], actors: Mapping[str, Actor],
-                 events: tuple[Event, ...], events_by_id: Mapping[str, Event]) -> None:
+                 events: tuple[Event, ...], events_by_id: Mapping[str, Event],
+                 places: Mapping[str, Place] | None = None, eras: tuple[Era, ...] = ()) -> None:
         self.files = files
         self.actors = actors
+        self.places: Mapping[str, Place] = places or {}
+        self.eras = eras
         self.events = events
         self._events_by_id = events_by_id
 
@@ -318,9 +424,16 @@ class Store:
             raise unknown_event(event_id, self._events_by_id)
         return found
 
+    def event_ids(self) -> Iterable[str]:
+        return self._events_by_id
+
     @cached_property
-    def actor_index(self) -> ActorIndex:
-        return ActorIndex(self.actors)
+    def actor_index(self) -> NameIndex:
+        return actor_names(self.actors)
+
+    @cached_property
+    def place_index(self) -> NameIndex:
+        return place_names(self.places)
 
     def with_descendants(self, actor_id: str) -> frozenset[str]:
         return self.actor_index.with_descendants(actor_id)
@@ -330,26 +443,55 @@ class Store:
 
 
 def merge(files: Sequence[StoreFile]) -> Store:
-    """Merge files; an id defined twice is an error naming both files."""
+    """Merge files; an id defined twice is an error naming both files; then the consistency
+    rules (rules.py), the first broken one raised with its file, line and JSON path."""
     actors: dict[str, Actor] = {}
-    actor_home: dict[str, str] = {}
+    places: dict[str, Place] = {}
+    homes: dict[tuple[str, str], str] = {}
     events: dict[str, Event] = {}
+    eras: list[Era] = []
     for store_file in files:
         for index, actor in enumerate(store_file.actors):
-            if actor.id in actor_home:
-                _duplicate("actor", actor.id, actor_home[actor.id], store_file.path,
-                           ("actors", index, "id"))
-            actor_home[actor.id] = store_file.path
+            _claim(homes, "actor", actor.id, store_file.path, index)
             actors[actor.id] = actor
+        for index, place in enumerate(store_file.places):
+            _claim(homes, "place", place.id, store_file.path, index)
+            places[place.id] = place
+        for index, era in enumerate(store_file.eras):
+            _claim(homes, "era", era.id, store_file.path, index)
         for index, event in enumerate(store_file.events):
             if event.id in events:
                 _duplicate("event", event.id, events[event.id].origin, store_file.path,
                            ("events", index, "id"))
             events[event.id] = event
+        eras += store_file.eras
     for store_file in files:
-        _check_references(store_file, actors)
+        _raise_first(store_file, actors, places)
     ordered = tuple(sorted(events.values(), key=chronological))
-    return Store(tuple(files), actors, ordered, events)
+    return Store(tuple(files), actors, ordered, events, places,
+                 tuple(sorted(eras, key=lambda era: (era.date.start, era.date.end))))
+
+
+def _claim(homes: dict[tuple[str, str], str], kind: str, key: str, path: str,
+           index: int) -> None:
+    """Note where an id is defined; an id defined twice is an error naming both files."""
+    if (kind, key) in homes:
+        _duplicate(kind, key, homes[kind, key], path, (f"{kind}s", index, "id"))
+    homes[kind, key] = path
+
+
+def _raise_first(store_file: StoreFile, actors: Mapping[str, Actor],
+                 places: Mapping[str, Place]) -> None:
+    groups: list[tuple[str, Iterable[tuple[int, Iterable[Broken]]]]] = [
+        ("actors", ((i, actor_problems(a, actors)) for i, a in enumerate(store_file.actors))),
+        ("places", ((i, place_problems(p, places)) for i, p in enumerate(store_file.places))),
+        ("events", ((i, event_problems(e, actors, places))
+                    for i, e in enumerate(store_file.events))),
+    ]
+    for section, items in groups:
+        for index, problems in items:
+            for broken in problems:
+                raise _error_at(store_file.path, (section, index, *broken.parts), broken.message)
 
 
 def _error_at(file: str, parts: tuple[PathPart, ...], message: str) -> StoreError:
@@ -367,36 +509,6 @@ def _duplicate(what: str, key: str, first: str, second: str,
                parts: tuple[PathPart, ...]) -> None:
     where = f"both {first} and {second}" if first != second else "this file twice"
     raise _error_at(second, parts, f"{what} id {key!r} is defined in {where}: rename one of them")
-
-
-def _check_references(store_file: StoreFile, actors: Mapping[str, Actor]) -> None:
-    for index, actor in enumerate(store_file.actors):
-        if actor.parent and actor.parent not in actors:
-            raise _error_at(store_file.path, ("actors", index, "parent"),
-                            f"actor {actor.id!r} has unknown parent {actor.parent!r}")
-        if in_cycle(actor.id, actors):
-            raise _error_at(store_file.path, ("actors", index, "parent"),
-                            f"actor {actor.id!r} is its own ancestor: break the parent cycle")
-    for index, event in enumerate(store_file.events):
-        for position, ref in enumerate(event.actors):
-            if ref.id not in actors:
-                raise _error_at(store_file.path, ("events", index, "actors", position, "id"),
-                                f"unknown actor {ref.id!r}: define it in 'actors' of a store "
-                                "(see 'idlib actors')")
-
-
-def in_cycle(actor_id: str, actors: Mapping[str, Actor]) -> bool:
-    seen: set[str] = set()
-    current: str | None = actor_id
-    while current is not None and current in actors and current not in seen:
-        seen.add(current)
-        current = actors[current].parent
-    return current == actor_id
-
-
-def chronological(event: Event) -> tuple[Any, ...]:
-    """Sort key: first day, then last day; ties keep store order (the sort is stable)."""
-    return (event.date.start, event.date.end)
 
 
 def store_paths(data_paths: Sequence[StrPath], include_builtin: bool = True) -> list[StrPath]:

@@ -14,6 +14,10 @@ _COMBINING = re.compile(
     "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
     "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD = re.compile(r"[\W_]+")
+# Invisible characters that only shape how a word is drawn: soft hyphen, zero-width spaces and
+# joiners, directional marks, the BOM, and the Arabic tatweel (a stretching stroke). An alias
+# typed with one of them must still be found by its plain spelling.
+_INVISIBLE = re.compile("[\u00ad\u0640\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def fold(text: str) -> str:
@@ -21,9 +25,37 @@ def fold(text: str) -> str:
     if not text.isascii():  # the decomposition is the slow part; most text doesn't need it
         import unicodedata
 
+        text = _INVISIBLE.sub("", text)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
         text = _LOOKALIKES.sub(lambda match: _LOOKALIKE_MAP[match.group()], text)
     return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def name_key(text: str) -> str:
+    """How a name is looked up: folded, with the gaps between its words gone, so that
+    'al-Nusra', 'al Nusra' and 'alnusra', or 'M-4' and 'M4', are one name."""
+    return fold(text).replace(" ", "")
+
+
+def haystack(parts: list[str]) -> str:
+    """Folded text to search: words separated by single spaces, with a space at each end, so
+    that ' word' finds a word start and ' word ' a whole word."""
+    return " " + " ".join(part for part in map(fold, parts) if part) + " "
+
+
+def word_pattern(needle: str) -> re.Pattern[str] | None:
+    """What `-k NEEDLE` looks for: the needle's characters, in order, starting at a word start,
+    with the gaps between words ignored on both sides ('M-4' = 'M4' = 'm 4', 'cease-fire' =
+    'ceasefire', 'al nusra' = 'al-Nusra'). None for a needle with no letters or digits."""
+    joined = name_key(needle)
+    if not joined:
+        return None
+    return re.compile(" " + " ?".join(map(re.escape, joined)))
+
+
+def has_words(text: str, needle: str, pattern: re.Pattern[str]) -> bool:
+    """Does folded `text` (see `haystack`) hold `needle` (folded) at a word start?"""
+    return (" " + needle) in text or pattern.search(text) is not None
 
 
 # C0/C1 controls (tab and newline handled per format), DEL, and bidirectional overrides and

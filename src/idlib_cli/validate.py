@@ -22,22 +22,30 @@ from idlib_cli.model import (
     ACTOR_ROLES,
     EVENT_TYPES,
     FIGURE_QUALIFIERS,
+    PLACE_KINDS,
     Actor,
     Event,
+    Place,
 )
+from idlib_cli.rules import Broken, actor_problems, event_problems, place_problems
 from idlib_cli.store import (
     SCHEMA_VERSION,
     InvalidAt,
-    in_cycle,
     parse_actor,
+    parse_era,
     parse_event,
+    parse_place,
     read_json,
 )
+from idlib_cli.suggest import closest
 from idlib_cli.text import fold
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PUBLISHED_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-TOP_KEYS = {"$schema", "schema_version", "data_version", "actors", "events"}
+TOP_KEYS = {"$schema", "schema_version", "data_version", "actors", "places", "eras", "events"}
+PLACE_KEYS = {"id", "name", "kind", "within", "lat", "lon", "aliases", "sources", "note"}
+ERA_KEYS = {"id", "name", "start", "end", "description", "sources"}
+LOCATION_KEYS = {"name", "place"}
 ACTOR_KEYS = {"id", "name", "kind", "aliases", "parent", "successor_of", "note"}
 EVENT_KEYS = {"id", "date", "date_note", "title", "summary", "type", "actors", "location",
               "figures", "sources", "tags", "note"}
@@ -52,10 +60,12 @@ class Problem:
     path: str
     line: int | None
     message: str
+    severity: str = "error"  # or "warning": reported, but the store is still usable
 
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{place}: {self.path}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{place}: {self.path}: {label}{self.message}"
 
 
 @dataclass
@@ -64,6 +74,7 @@ class _Parsed:
     text: str
     actors: list[tuple[int, Actor]]
     events: list[tuple[int, Event]]
+    places: list[tuple[int, Place]]
 
 
 class _Collector:
@@ -73,9 +84,9 @@ class _Collector:
         self.file, self.text = file, text
         self.problems: list[Problem] = []
 
-    def add(self, parts: Sequence[PathPart], message: str) -> None:
+    def add(self, parts: Sequence[PathPart], message: str, severity: str = "error") -> None:
         self.problems.append(Problem(self.file, format_path(parts),
-                                     locate_line(self.text, parts), message))
+                                     locate_line(self.text, parts), message, severity))
 
 
 @dataclass(frozen=True)
@@ -126,14 +137,15 @@ def validate_documents(targets: Sequence[Document],
 
 
 def _check_file(document: Any, out: _Collector) -> _Parsed:
-    result = _Parsed(out.file, out.text, [], [])
+    result = _Parsed(out.file, out.text, [], [], [])
     if not isinstance(document, dict):
         out.add((), "a store is a JSON object with 'schema_version' and 'events'")
         return result
     _unknown_keys(document, TOP_KEYS, (), out)
     if document.get("schema_version") != SCHEMA_VERSION:
         out.add(("schema_version",), f"schema_version must be {SCHEMA_VERSION}")
-    for key, required in (("actors", False), ("events", True)):
+    for key, required in (("actors", False), ("places", False), ("eras", False),
+                          ("events", True)):
         value = document.get(key)
         if value is None and not required:
             continue
@@ -146,12 +158,21 @@ def _check_file(document: Any, out: _Collector) -> _Parsed:
                 if key == "actors":
                     result.actors.append((index, parse_actor(item, at)))
                     _unknown_keys(item, ACTOR_KEYS, at, out)
+                elif key == "places":
+                    result.places.append((index, parse_place(item, at)))
+                    _unknown_keys(item, PLACE_KEYS, at, out)
+                elif key == "eras":
+                    parse_era(item, at)
+                    _unknown_keys(item, ERA_KEYS, at, out)
+                    for i, source in enumerate(item.get("sources") or []):
+                        _source_warnings(source, (*at, "sources", i), out)
                 else:
                     result.events.append((index, parse_event(item, at, out.file)))
                     _check_event_shape(item, at, out)
             except InvalidAt as problem:
                 out.add(problem.parts, problem.message)
     _check_actors(result.actors, out)
+    _check_places(result.places, out)
     _check_events(result.events, out)
     return result
 
@@ -160,15 +181,17 @@ def _unknown_keys(obj: Any, allowed: set[str], at: tuple[PathPart, ...], out: _C
     if isinstance(obj, dict):
         for key in obj:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = closest(key, allowed, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 out.add((*at, key), f"unknown field '{key}'{hint}")
 
 
 def _check_event_shape(item: dict[str, Any], at: tuple[PathPart, ...], out: _Collector) -> None:
     _unknown_keys(item, EVENT_KEYS, at, out)
+    _unknown_keys(item.get("location"), LOCATION_KEYS, (*at, "location"), out)
     for index, source in enumerate(item.get("sources") or []):
         _unknown_keys(source, SOURCE_KEYS, (*at, "sources", index), out)
+        _source_warnings(source, (*at, "sources", index), out)
     for index, figure in enumerate(item.get("figures") or []):
         _unknown_keys(figure, FIGURE_KEYS, (*at, "figures", index), out)
 
@@ -181,6 +204,52 @@ def _check_actors(actors: list[tuple[int, Actor]], out: _Collector) -> None:
         if actor.kind not in ACTOR_KINDS:
             out.add((*at, "kind"), f"unknown kind {actor.kind!r}: use one of "
                                    f"{', '.join(sorted(ACTOR_KINDS))}")
+
+
+def _check_places(places: list[tuple[int, Place]], out: _Collector) -> None:
+    for index, place in places:
+        at: tuple[PathPart, ...] = ("places", index)
+        if not ID_PATTERN.match(place.id):
+            out.add((*at, "id"), f"place id {place.id!r} must be lowercase kebab-case")
+        if place.kind not in PLACE_KINDS:
+            out.add((*at, "kind"), f"unknown kind {place.kind!r}: use one of "
+                                   f"{', '.join(sorted(PLACE_KINDS))}")
+        for i, source in enumerate(place.sources):
+            if not good_url(source.url):
+                out.add((*at, "sources", i, "url"), "not a well-formed http(s) URL")
+
+
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|_gl|mc_cid|mc_eid|ocid|cmpid|ito)$", re.I)
+_PLACEHOLDER = re.compile(r"^\s*[\[(].*[\])]\s*$|url slug|title not shown|untitled", re.I)
+
+
+def _source_warnings(source: Any, at: tuple[PathPart, ...], out: _Collector) -> None:
+    """What keeps a citation from being clean: tracking parameters, default ports, a trailing
+    dot in the host, a placeholder instead of the page's title."""
+    if not isinstance(source, dict):
+        return
+    url = source.get("url")
+    if isinstance(url, str):
+        for message in url_warnings(url):
+            out.add((*at, "url"), message, "warning")
+    title = source.get("title")
+    if isinstance(title, str) and _PLACEHOLDER.search(title):
+        out.add((*at, "title"), f"title {title[:60]!r} looks like a placeholder: give the "
+                                "page's own title, or leave 'title' out", "warning")
+
+
+def url_warnings(url: str) -> list[str]:
+    from urllib.parse import parse_qsl
+
+    parts = urlsplit(url)
+    found = []
+    if any(_TRACKING.match(key) for key, _ in parse_qsl(parts.query, keep_blank_values=True)):
+        found.append("the URL carries tracking parameters: remove them")
+    if (parts.scheme, parts.port) in (("https", 443), ("http", 80)):
+        found.append("the URL names its default port: remove it")
+    if (parts.hostname or "").endswith("."):
+        found.append("the URL's host ends with a dot: remove it")
+    return found
 
 
 def _check_events(events: list[tuple[int, Event]], out: _Collector) -> None:
@@ -216,7 +285,7 @@ def _event_problems(event: Event) -> Iterator[tuple[str, tuple[PathPart, ...]]]:
         yield "unsourced: every event needs at least one source with a URL", ("sources",)
     urls = {source.url for source in event.sources}
     for i, source in enumerate(event.sources):
-        if not _good_url(source.url):
+        if not good_url(source.url):
             yield f"not a well-formed http(s) URL: {source.url[:80]!r}", ("sources", i, "url")
         if source.published and not _good_published(source.published):
             yield f"published {source.published!r} must be YYYY, YYYY-MM or YYYY-MM-DD, " \
@@ -233,7 +302,7 @@ def _event_problems(event: Event) -> Iterator[tuple[str, tuple[PathPart, ...]]]:
             yield f"tag {tag!r} must be lowercase kebab-case", ("tags", i)
 
 
-def _good_url(url: str) -> bool:
+def good_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and "." in parts.netloc and not \
         any(char.isspace() for char in url)
@@ -266,9 +335,15 @@ def _check_across(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> list
             else:
                 first[actor.id] = (item, actor)
     actors = {actor_id: actor for actor_id, (_, actor) in first.items()}
+    places: dict[str, Place] = {}
+    for item in parsed:
+        for index, place in item.places:
+            if place.id in places:
+                problems.append(_at(item, ("places", index, "id"),
+                                    f"duplicate place id {place.id!r}"))
+            places.setdefault(place.id, place)
     for item in checked:
-        problems += _actor_references(item, actors)
-        problems += _event_references(item, actors)
+        problems += _references(item, actors, places)
     problems += _duplicate_events(parsed, checked)
     problems += _shared_aliases(checked, actors)
     return problems
@@ -278,36 +353,21 @@ def _at(item: _Parsed, parts: Sequence[PathPart], message: str) -> Problem:
     return Problem(item.file, format_path(parts), locate_line(item.text, parts), message)
 
 
-def _actor_references(item: _Parsed, actors: Mapping[str, Actor]) -> Iterator[Problem]:
+def _broken(item: _Parsed, section: str, index: int,
+            problems: Iterable[Broken]) -> Iterator[Problem]:
+    for broken in problems:
+        yield _at(item, (section, index, *broken.parts), broken.message)
+
+
+def _references(item: _Parsed, actors: Mapping[str, Actor],
+                places: Mapping[str, Place]) -> Iterator[Problem]:
+    """The consistency rules (rules.py), the same the loader and the index builder apply."""
     for index, actor in item.actors:
-        if actor.parent and actor.parent not in actors:
-            yield _at(item, ("actors", index, "parent"), f"unknown parent {actor.parent!r}")
-        for i, earlier in enumerate(actor.successor_of):
-            if earlier not in actors:
-                yield _at(item, ("actors", index, "successor_of", i),
-                          f"unknown actor {earlier!r}")
-        if in_cycle(actor.id, actors):
-            yield _at(item, ("actors", index, "parent"),
-                      f"parent cycle: {' -> '.join(_chain(actor.id, actors))}")
-
-
-def _chain(start: str, actors: Mapping[str, Actor]) -> list[str]:
-    chain = [start]
-    current = actors[start].parent
-    while current and current in actors and current not in chain:
-        chain.append(current)
-        current = actors[current].parent
-    return [*chain, current] if current else chain
-
-
-def _event_references(item: _Parsed, actors: Mapping[str, Actor]) -> Iterator[Problem]:
+        yield from _broken(item, "actors", index, actor_problems(actor, actors))
+    for index, place in item.places:
+        yield from _broken(item, "places", index, place_problems(place, places))
     for index, event in item.events:
-        for i, ref in enumerate(event.actors):
-            if ref.id not in actors:
-                close = difflib.get_close_matches(ref.id, actors, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                yield _at(item, ("events", index, "actors", i, "id"),
-                          f"unknown actor {ref.id!r}{hint}")
+        yield from _broken(item, "events", index, event_problems(event, actors, places))
 
 
 def _duplicate_events(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> Iterator[Problem]:

@@ -56,8 +56,13 @@ def ordered_event(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_store(document: dict[str, Any]) -> str:
-    """The one canonical formatting: 2-space indent, UTF-8 unescaped, trailing newline."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """The one canonical formatting: 2-space indent, UTF-8 unescaped, trailing newline.
+    No NaN or Infinity: the loader would refuse them, so no writer may write them."""
+    try:
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        raise UsageError("a number is not finite (NaN or Infinity): JSON has no such numbers; "
+                         "give a finite value") from None
 
 
 @contextlib.contextmanager
@@ -107,8 +112,10 @@ def atomic_write(path: Path, text: str) -> None:
             os.close(dir_fd)
 
 
-def check_target(path: Path) -> None:
-    """Refuse, before any work, a target we must never write or cannot write."""
+def check_target(path: Path) -> Path:
+    """Refuse, before any work, a target we must never write or cannot write; return the file
+    to write: a symlink's target, so the link stays a link and every writer locks one file."""
+    path = Path(os.path.realpath(path))
     builtin = Path(builtin_store_path())
     if path.exists() and builtin.exists() and path.resolve() == builtin.resolve():
         raise UsageError("the built-in store is read-only: add to your own file, "
@@ -117,6 +124,7 @@ def check_target(path: Path) -> None:
         raise UsageError(f"{path} is a directory: give a store file, e.g. {path}/notes.json")
     if not path.parent.is_dir():
         raise UsageError(f"no directory {path.parent}: create it first")
+    return path
 
 
 def _load_or_new(path: Path) -> dict[str, Any]:
@@ -137,7 +145,7 @@ def _first_problems(problems: Sequence[Problem], limit: int = 3) -> str:
 
 def add_event(path: Path, event: dict[str, Any], context: Sequence[Path] = ()) -> dict[str, Any]:
     """Add `event` to the store at `path` (created if missing); return the event as stored."""
-    check_target(path)
+    path = check_target(path)
     context_documents = [read_document(p) for p in context if p.exists()]
     with locked(path):
         _remove_stale_temporaries(path)
@@ -147,8 +155,8 @@ def add_event(path: Path, event: dict[str, Any], context: Sequence[Path] = ()) -
         events.sort(key=_sort_key)  # stable: existing order is kept among equal dates
         document["events"] = events
         text = render_store(document)
-        problems = validate_documents([Document(str(path), text, json.loads(text))],
-                                      context_documents)
+        problems = [p for p in validate_documents([Document(str(path), text, json.loads(text))],
+                                                  context_documents) if p.severity == "error"]
         if problems:
             raise AddRefused(f"not added, {path} is unchanged: {_first_problems(problems)}")
         atomic_write(path, text)
@@ -159,8 +167,9 @@ def check_event(event: dict[str, Any], context: Sequence[Path] = ()) -> list[Pro
     """The problems `event` would bring into any store, without touching one."""
     probe = {"schema_version": SCHEMA_VERSION, "events": [ordered_event(event)]}
     text = render_store(probe)
-    return validate_documents([Document("(new event)", text, probe)],
-                              [read_document(p) for p in context if p.exists()])
+    return [p for p in validate_documents([Document("(new event)", text, probe)],
+                                          [read_document(p) for p in context if p.exists()])
+            if p.severity == "error"]
 
 
 def _remove_stale_temporaries(path: Path) -> None:
