@@ -29,7 +29,7 @@ class Format(NamedTuple):
 
 
 ROW_FORMATS: Mapping[str, Format] = {fmt.name: fmt for fmt in (
-    Format("table", "A table (the default on a terminal).", "idlib_cli.render:write_table"),
+    Format("table", "A table (the default on a terminal).", "idlib_cli.table:write_table"),
     Format("json", "A JSON array (stable fields; see README).", "idlib_cli.render:write_json",
            streams_json=True, extension="json"),
     Format("jsonl", "One JSON object per line.", "idlib_cli.render:write_jsonl",
