@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+import click.shell_completion
 
 from idlib_cli import settings
 from idlib_cli.commands import NAMES, Command, load
@@ -66,9 +67,27 @@ class IdlibGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
+def _completer(kind: str | None) -> Any:
+    """Click's hook for completing an option's values, from the spec's `complete` kind."""
+    if kind is None:
+        return None
+    if kind == "path":
+        return lambda ctx, param, incomplete: [click.shell_completion.CompletionItem(
+            incomplete, type="file")]
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from idlib_cli.commands.completion import candidates
+
+        return [click.shell_completion.CompletionItem(value)
+                for value in candidates(kind, incomplete)]
+
+    return complete
+
+
 def click_option(opt: Opt) -> click.Option:
     declared = [*opt.flags, opt.dest]
-    common: dict[str, Any] = {"help": opt.help, "metavar": opt.metavar}
+    common: dict[str, Any] = {"help": opt.help, "metavar": opt.metavar,
+                              "shell_complete": _completer(opt.complete)}
     if opt.kind == "flag":
         return click.Option(declared, is_flag=True, help=opt.help)
     if opt.kind == "const":
@@ -81,8 +100,11 @@ def click_option(opt: Opt) -> click.Option:
 
 
 def click_argument(arg: Arg) -> click.Argument:
+    completer = _completer(arg.complete) if arg.complete != "shell" else \
+        (lambda ctx, param, incomplete: [click.shell_completion.CompletionItem(s) for s in
+                                         ("bash", "zsh", "fish") if s.startswith(incomplete)])
     return click.Argument([arg.dest], metavar=arg.metavar, nargs=-1 if arg.many else 1,
-                          required=arg.required)
+                          required=arg.required, shell_complete=completer)
 
 
 def click_command(command: Command) -> click.Command:
