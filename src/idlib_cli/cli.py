@@ -34,10 +34,14 @@ class IdlibCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
-        except click.NoSuchOption as error:
+        except click.UsageError as error:
+            if not isinstance(error, click.NoSuchOption):
+                error.ctx = ctx  # so the hint names this command's --help
+                raise
+
             flags = [flag for param in self.params for flag in getattr(param, "opts", ())]
             raise click.NoSuchOption(error.option_name,
-                                     possibilities=closest(error.option_name, flags, n=2),
+                                     possibilities=closest(error.option_name, flags, n=2)[:1],
                                      ctx=error.ctx) from None
 
     def invoke(self, ctx: click.Context) -> Any:

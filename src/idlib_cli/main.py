@@ -8,6 +8,7 @@ see: the same parsing, the same messages, the same exit codes.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -21,8 +22,27 @@ _ENVIRONMENT = {errno.ENOSPC: "no space left on the device",
                 errno.EIO: "input/output error", errno.EBADF: "standard output is closed"}
 
 
+class _Closed(io.TextIOBase):
+    """What stdout or stderr is when the shell closed it (`>&-`): writing to it is an error
+    the user can act on, not a crash."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _prepare_streams() -> None:
     """Never crash on an ASCII or Latin-1 terminal: show what can't be encoded as escapes."""
+    if sys.stdout is None:
+        sys.stdout = _Closed()
+    if sys.stderr is None:
+        sys.stderr = _Closed()
+    if sys.stdin is None:
+        sys.stdin = io.StringIO()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

@@ -80,9 +80,12 @@ def any_of(parts: Iterable[Plan]) -> Plan:
 
 
 def check_limit(limit: int | None) -> int | None:
+    """A positive limit; one beyond any list's length means no limit at all."""
+    import sys
+
     if limit is not None and limit < 1:
         raise UsageError(f"--limit must be a positive number, not {limit}")
-    return limit
+    return None if limit is not None and limit > sys.maxsize else limit
 
 
 # --- what an event offers to a plan ---------------------------------------------------------------

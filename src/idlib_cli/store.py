@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 2 * 1024**3  # beyond this we refuse rather than exhaust memory
+MAX_STREAM_BYTES = 256 * 1024**2  # for what is not a regular file (a pipe, a device)
 
 
 class InvalidAt(Exception):
@@ -58,11 +60,16 @@ def read_json(path: StrPath) -> tuple[Any, str]:
     try:
         if os.path.isdir(name):
             raise StoreError("is a directory, not a store file", file=name)
-        size = os.stat(name).st_size
+        info = os.stat(name)
+        size = info.st_size
+        limit = MAX_FILE_BYTES if stat.S_ISREG(info.st_mode) else MAX_STREAM_BYTES
         if size > MAX_FILE_BYTES:
             raise StoreError(f"file is too large ({size} bytes)", file=name)
         with open(name, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(limit + 1)  # a device such as /dev/zero never ends
+        if len(raw) > limit:
+            raise StoreError(f"too large: over {limit} bytes read and no end in sight (is it a "
+                             "store file?)", file=name)
     except FileNotFoundError:
         raise StoreError("no such file: check the path (given to --data, IDLIB_DATA or validate)",
                          file=name) from None

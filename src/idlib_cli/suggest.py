@@ -14,7 +14,8 @@ def closest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) 
 
     pool = list(dict.fromkeys(choices))
     close = difflib.get_close_matches(word, pool, n=n, cutoff=cutoff)
-    prefixed = [c for c in pool if word and c.startswith(word[:3]) and c in close]
+    start = word.lstrip("-")[:2]
+    prefixed = [c for c in close if start and c.lstrip("-").startswith(start)]
     return list(dict.fromkeys([*prefixed, *close]))[:n]
 
 

@@ -92,5 +92,5 @@ def open_index(paths: Sequence[StrPath], progress: Progress | None = None) -> In
         if catalog is None:
             raise IndexUnavailable("the index could not be prepared")
         return catalog
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, UnicodeError) as error:  # e.g. a file name not UTF-8
         raise IndexUnavailable(str(error)) from None

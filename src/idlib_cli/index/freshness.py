@@ -46,7 +46,8 @@ def fingerprint() -> str:
 
 def index_path(paths: Sequence[StrPath]) -> str:
     key = "\n".join(os.path.realpath(path) for path in paths)
-    name = f"index-{blake2b(key.encode(), digest_size=10).hexdigest()}.sqlite"
+    digest = blake2b(key.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    name = f"index-{digest}.sqlite"
     return os.path.join(settings.cache_dir(), name)
 
 
