@@ -13,8 +13,8 @@ from idlib_cli.options import Arg, Opt
 Values = Mapping[str, Any]
 
 # In the order `idlib --help` lists them.
-NAMES = ("events", "show", "actors", "places", "tags", "types", "eras", "validate", "add",
-         "completion", "man")
+NAMES = ("events", "timeline", "stats", "show", "actors", "places", "tags", "types", "eras",
+         "validate", "add", "completion", "man")
 
 
 class Command(NamedTuple):
