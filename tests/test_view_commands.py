@@ -14,7 +14,8 @@ def test_timeline_piped_is_plain_text_that_fits_an_email() -> None:
     lines = ran.out.splitlines()
     assert "\x1b" not in ran.out
     assert max(len(line) for line in lines) <= 80
-    assert sum("◇ " in line for line in lines) == 22  # one line per round, the talks marker
+    rounds = [line for line in lines if "◇ " in line and "round" in line.lower()]
+    assert len(rounds) == 22  # one line per round, with the talks marker
 
 
 def test_timeline_takes_every_filter_and_groups_by_year() -> None:
@@ -22,7 +23,8 @@ def test_timeline_takes_every_filter_and_groups_by_year() -> None:
                 "--by", "year", env={"COLUMNS": "120"})
     assert ran.code == 0
     month_headings = re.compile(r"^\W*[A-Z][a-z]+ 2020 +[█▏▎▍▌▋▊▉]", re.M)
-    assert "2020 ──" in ran.out and not month_headings.search(ran.out)
+    assert re.search(r"^\W*2020 +[█▏▎▍▌▋▊▉]+ \d+$", ran.out, re.M)
+    assert not month_headings.search(ran.out)
     assert max(len(line) for line in ran.out.splitlines()) <= 120
 
 
