@@ -23,7 +23,7 @@ from idlib_cli.store import NameIndex, Store, load, store_paths
 if TYPE_CHECKING:
     from _typeshed import StrPath
 
-    from idlib_cli.index.build import Progress
+    from idlib_cli.index.freshness import Progress
 
 JsonBytes = bytes | memoryview  # one record's JSON, UTF-8
 

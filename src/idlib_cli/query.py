@@ -15,7 +15,6 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple, Union
-from urllib.parse import urlsplit
 
 from idlib_cli.errors import UsageError
 from idlib_cli.model import Activity, Actor, Event, Place
@@ -126,6 +125,8 @@ def _actor_text(actor: Actor) -> str:
 
 
 def _source_words(url: str, publisher: str) -> tuple[str, str]:
+    from urllib.parse import urlsplit
+
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     return publisher, host
 

@@ -346,6 +346,7 @@ def _check_across(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> list
         problems += _references(item, actors, places)
     problems += _duplicate_events(parsed, checked)
     problems += _shared_aliases(checked, actors)
+    problems += _shared_place_aliases(checked, places)
     return problems
 
 
@@ -406,3 +407,21 @@ def _shared_aliases(checked: Iterable[_Parsed], actors: Mapping[str, Actor]) -> 
                 if first and first != actor.id:
                     yield _at(item, ("actors", index, "aliases", i),
                               f"alias {alias!r} already names {first!r}")
+
+
+def _shared_place_aliases(checked: Iterable[_Parsed],
+                          places: Mapping[str, Place]) -> Iterator[Problem]:
+    """A spelling that names two places makes --place and --near ambiguous."""
+    from idlib_cli.text import name_key
+
+    owner: dict[str, str] = {}
+    for place in places.values():
+        for label in (place.id, place.name, *place.aliases):
+            owner.setdefault(name_key(label), place.id)
+    for item in checked:
+        for index, place in item.places:
+            for i, alias in enumerate(place.aliases):
+                first = owner.get(name_key(alias))
+                if first and first != place.id:
+                    yield _at(item, ("places", index, "aliases", i),
+                              f"alias {alias!r} already names place {first!r}")

@@ -22,7 +22,7 @@ from idlib_cli.records import Record
 from idlib_cli.render import pick_fields, write_json_batches
 
 if TYPE_CHECKING:
-    from idlib_cli.index.build import Progress
+    from idlib_cli.index.freshness import Progress
 
 
 def say(message: str) -> None:

@@ -21,16 +21,18 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from idlib_cli.index.build import (
+from idlib_cli.index.engine import IndexCatalog
+from idlib_cli.index.freshness import (
     APPLICATION_ID,
+    FileState,
     IndexUnavailable,
     Progress,
-    build,
     build_lock,
+    fingerprint,
+    index_path,
+    still_current,
     sweep_orphans,
 )
-from idlib_cli.index.engine import IndexCatalog
-from idlib_cli.index.freshness import FileState, fingerprint, index_path, still_current
 from idlib_cli.index.recordsfile import Records, records_path
 
 if TYPE_CHECKING:
@@ -86,6 +88,8 @@ def open_index(paths: Sequence[StrPath], progress: Progress | None = None) -> In
             with build_lock(target):
                 catalog = _open_prepared(target, paths)
                 if catalog is None:
+                    from idlib_cli.index.build import build
+
                     sweep_orphans(os.path.dirname(target))
                     build(paths, target, progress)
                     catalog = _open_prepared(target, paths)

@@ -16,7 +16,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from idlib_cli.errors import DateError
-from idlib_cli.index.freshness import file_state, fingerprint
+from idlib_cli.index.freshness import (
+    APPLICATION_ID,
+    IndexUnavailable,
+    Progress,
+    file_state,
+    fingerprint,
+    posting_key,
+)
 from idlib_cli.index.recordsfile import Writer, records_path
 from idlib_cli.index.stream import Stream
 from idlib_cli.model import Actor, Era, Event, Place
@@ -35,14 +42,7 @@ from idlib_cli.store import (
 if TYPE_CHECKING:
     from _typeshed import StrPath
 
-APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
 FLUSH_EVERY = 5000
-Progress = Callable[[int], Callable[[int], None] | None]  # total bytes -> advance(bytes)
-
-
-class IndexUnavailable(Exception):
-    """This engine can't answer for these stores; use the in-memory one."""
-
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,10 +80,6 @@ CREATE VIRTUAL TABLE texts_fts USING fts5(joined, content='', columnsize=0,
                                           tokenize='trigram case_sensitive 1');
 INSERT INTO texts_fts(rowid, joined) SELECT rowid, replace(text, ' ', '') FROM texts;
 """
-
-
-def posting_key(facet: str, value: str) -> str:
-    return f"{facet}\x1f{value}"
 
 
 class Builder:
@@ -272,39 +268,3 @@ def remove_old_records(target: str, keep: str) -> None:
         if other.startswith(prefix) and other.endswith(".records") and other != name:
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, other))
-
-
-def sweep_orphans(folder: str, max_age_seconds: float = 3600) -> None:
-    """Temporary files of builds that were killed: older than an hour, nobody is writing them."""
-    import time
-
-    with contextlib.suppress(OSError):
-        now = time.time()
-        for other in os.listdir(folder):
-            if other.startswith(".index-") and ".tmp" in other:
-                path = os.path.join(folder, other)
-                with contextlib.suppress(OSError):
-                    if now - os.stat(path).st_mtime > max_age_seconds:
-                        os.unlink(path)
-
-
-@contextlib.contextmanager
-def build_lock(target: str) -> Any:
-    """One builder at a time per index: the others wait, then find the index ready."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock: builds still never clash (own names)
-        yield
-        return
-    with open(target + ".lock", "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def open_definitions(connection: sqlite3.Connection, kind: str) -> list[str]:
-    return [row[0] for row in connection.execute(
-        "SELECT json FROM definitions WHERE kind = ? ORDER BY rowid", (kind,))]
-

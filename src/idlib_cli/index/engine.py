@@ -17,7 +17,7 @@ from functools import cached_property
 from itertools import compress
 from typing import Any
 
-from idlib_cli.index.build import posting_key
+from idlib_cli.index.freshness import posting_key
 from idlib_cli.index.recordsfile import Records
 from idlib_cli.model import Activity, Actor, Era, Place
 from idlib_cli.query import AllOf, AnyOf, Has, Plan, Query, Span, Text

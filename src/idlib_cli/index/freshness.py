@@ -1,4 +1,5 @@
-"""Where an index lives, and whether it still answers for the stores and this version of idlib.
+"""Where an index lives, whether it still answers for the stores and this version of idlib,
+and the housekeeping of the cache folder (one builder at a time, orphans swept).
 
 An index is trusted only if it was built from these files' content by code that shapes its
 content the same way: the fingerprint below hashes the package version and the source of every
@@ -8,8 +9,9 @@ record shape, and no number needs bumping by hand.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from idlib_cli import __version__, settings
@@ -22,6 +24,8 @@ try:  # the hash itself, without OpenSSL: hashlib's import costs more than hashi
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
+APPLICATION_ID = 0x49444C42  # "IDLB": tells our files from any other SQLite database
+Progress = Callable[[int], Callable[[int], None] | None]  # total bytes -> advance(bytes)
 FULL_HASH_LIMIT = 64 * 1024**2  # hash whole files up to this size on every run
 SAMPLES = 64  # blocks read from a larger file when its size and mtime are unchanged
 CHUNK = 1024**2
@@ -29,6 +33,15 @@ CHUNK = 1024**2
 # The modules that decide what an index holds: parsing, facts, folding, records, the build.
 SHAPING = ("model.py", "dates.py", "text.py", "store.py", "rules.py", "query.py", "records.py",
            "index/stream.py", "index/build.py", "index/recordsfile.py")
+
+
+class IndexUnavailable(Exception):
+    """This engine can't answer for these stores; use the in-memory one."""
+
+
+def posting_key(facet: str, value: str) -> str:
+    """How a facet's value names its list of row ids in the index."""
+    return f"{facet}\x1f{value}"
 
 
 def fingerprint() -> str:
@@ -99,3 +112,33 @@ def still_current(recorded: FileState, path: StrPath) -> bool:
     if info.st_mtime_ns == recorded.mtime_ns:
         return _digest(path, info.st_size, sampled=True) == recorded.sampled
     return _digest(path, info.st_size, sampled=False) == recorded.full
+
+
+def sweep_orphans(folder: str, max_age_seconds: float = 3600) -> None:
+    """Temporary files of builds that were killed: older than an hour, nobody is writing them."""
+    import time
+
+    with contextlib.suppress(OSError):
+        now = time.time()
+        for other in os.listdir(folder):
+            if other.startswith(".index-") and ".tmp" in other:
+                path = os.path.join(folder, other)
+                with contextlib.suppress(OSError):
+                    if now - os.stat(path).st_mtime > max_age_seconds:
+                        os.unlink(path)
+
+
+@contextlib.contextmanager
+def build_lock(target: str) -> Iterator[None]:
+    """One builder at a time per index: the others wait, then find the index ready."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock: builds still never clash (own names)
+        yield
+        return
+    with open(target + ".lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
