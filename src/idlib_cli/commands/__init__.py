@@ -14,7 +14,7 @@ Values = Mapping[str, Any]
 
 # In the order `idlib --help` lists them.
 NAMES = ("events", "timeline", "stats", "show", "actors", "places", "tags", "types", "eras",
-         "validate", "add", "completion", "man")
+         "export", "cite", "validate", "add", "completion", "man")
 
 
 class Command(NamedTuple):
