@@ -185,3 +185,16 @@ def test_an_empty_selection_says_so(browser: Chromium, tmp_path: Path) -> None:
     assert browser.evaluate("document.getElementById('none').hidden") is False
     assert browser.evaluate("document.getElementById('none').textContent") == "No events."
     _assert_clean(browser, url)
+
+
+@pytest.mark.parametrize("actor", ["turkey", "russia", "united-nations"])
+def test_the_map_frames_a_cluster_for_any_selection(browser: Chromium, tmp_path: Path,
+                                                    actor: str) -> None:
+    """Turkey's events cluster in Idlib but spread to Ankara and Astana: the frame is the
+    densest cluster, never an empty spot between clusters (a median of latitudes and one of
+    longitudes once framed nothing, and the view box became NaN)."""
+    records = [r for r in real_records() if actor in {a["id"] for a in r["actors"]}]
+    url = _open(browser, tmp_path / "page.html", records)
+    assert "NaN" not in browser.evaluate("document.getElementById('map').getAttribute('viewBox')")
+    assert browser.evaluate("document.querySelectorAll('#map circle.spot').length") > 0
+    _assert_clean(browser, url)

@@ -92,19 +92,21 @@ var PLACES = (function () {
     .sort(function (a, b) { return b.total - a.total; });
 })();
 
-function weightedMedian(values) {
-  var sorted = values.slice().sort(function (a, b) { return a[0] - b[0]; });
-  var half = sorted.reduce(function (sum, v) { return sum + v[1]; }, 0) / 2;
-  for (var i = 0, run = 0; i < sorted.length; i += 1) {
-    run += sorted[i][1];
-    if (run >= half) return sorted[i][0];
-  }
-  return 0;
+// The map frames the densest cluster: the place with the most events within a few degrees of
+// it (a median of latitudes and one of longitudes can fall where no place is).
+function busiest(places) {
+  var best = places[0], bestSum = -1;
+  places.forEach(function (p) {
+    var sum = places.reduce(function (total, q) {
+      return total + (Math.abs(q.lat - p.lat) <= 2.5 && Math.abs(q.lon - p.lon) <= 3 ? q.total : 0);
+    }, 0);
+    if (sum > bestSum) { best = p; bestSum = sum; }
+  });
+  return best;
 }
 
 function mapFrame(places) {
-  var midLat = weightedMedian(places.map(function (p) { return [p.lat, p.total]; }));
-  var midLon = weightedMedian(places.map(function (p) { return [p.lon, p.total]; }));
+  var centre = busiest(places), midLat = centre.lat, midLon = centre.lon;
   var near = places.filter(function (p) { return Math.abs(p.lat - midLat) <= 2.5 && Math.abs(p.lon - midLon) <= 3; });
   var lats = near.map(function (p) { return p.lat; }), lons = near.map(function (p) { return p.lon; });
   var f = { minLat: Math.min.apply(null, lats), maxLat: Math.max.apply(null, lats), minLon: Math.min.apply(null, lons), maxLon: Math.max.apply(null, lons) };
