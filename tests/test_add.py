@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from conftest import TINY, src, write_store
 from idlib_cli.cli import cli
 from idlib_cli.errors import UsageError
-from idlib_cli.store import builtin_store_path, load_file
+from idlib_cli.parse import load_file
+from idlib_cli.store import builtin_store_path
 from idlib_cli.writer import AddRefused, add_event, default_id, render_store
 
 FLAGS = ["--date", "2020-03-05", "--title", "Talks in Moscow", "--summary", "They met.",

@@ -184,3 +184,18 @@ def test_a_store_name_that_is_not_utf8_works(tmp_path: Path) -> None:
     Path(name).write_text(json.dumps(TINY), encoding="utf-8")
     ran = idlib("events", "--no-builtin", "--data", name, "--fields", "id")
     assert ran.code == 0 and "2020-03-05-moscow" in ran.out
+
+
+def test_validate_reports_every_problem_of_an_event_in_one_run(tmp_path: Path) -> None:
+    broken = {"schema_version": 1, "events": [{
+        "id": "x", "date": "2020-13", "title": 5, "summary": "", "type": "talks",
+        "actors": [{"id": 1, "role": "host"}], "sources": [{"url": "https://a.org"}],
+        "figures": [{"value": "x", "label": "l", "claimed_by": "c",
+                     "source_url": "https://a.org"}]}]}
+    path = write_store(tmp_path / "seven.json", broken)
+    ran = idlib("validate", str(path), "--json")
+    assert ran.code == 1
+    paths = {problem["path"] for problem in json.loads(ran.out)}
+    assert paths >= {"$.events[0].date", "$.events[0].title", "$.events[0].summary",
+                     "$.events[0].actors[0].id", "$.events[0].sources[0]",
+                     "$.events[0].figures[0].value"}

@@ -27,16 +27,17 @@ from idlib_cli.model import (
     Event,
     Place,
 )
-from idlib_cli.rules import Broken, actor_problems, event_problems, place_problems
-from idlib_cli.store import (
+from idlib_cli.parse import (
     SCHEMA_VERSION,
     InvalidAt,
+    event_shape_problems,
     parse_actor,
     parse_era,
     parse_event,
     parse_place,
     read_json,
 )
+from idlib_cli.rules import Broken, actor_problems, event_problems, place_problems
 from idlib_cli.suggest import closest
 from idlib_cli.text import fold
 
@@ -167,8 +168,12 @@ def _check_file(document: Any, out: _Collector) -> _Parsed:
                     for i, source in enumerate(item.get("sources") or []):
                         _source_warnings(source, (*at, "sources", i), out)
                 else:
-                    result.events.append((index, parse_event(item, at, out.file)))
                     _check_event_shape(item, at, out)
+                    shape = event_shape_problems(item, at)
+                    for problem in shape:
+                        out.add(problem.parts, problem.message)
+                    if not shape:
+                        result.events.append((index, parse_event(item, at, out.file)))
             except InvalidAt as problem:
                 out.add(problem.parts, problem.message)
     _check_actors(result.actors, out)

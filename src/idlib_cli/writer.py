@@ -19,7 +19,8 @@ from typing import Any
 
 from idlib_cli.dates import parse_edtf
 from idlib_cli.errors import DateError, IdlibError, StoreError, UsageError
-from idlib_cli.store import SCHEMA_VERSION, builtin_store_path, read_json
+from idlib_cli.parse import SCHEMA_VERSION, read_json
+from idlib_cli.store import builtin_store_path
 from idlib_cli.validate import Document, Problem, read_document, validate_documents
 
 EVENT_KEY_ORDER = ("id", "date", "date_note", "title", "summary", "type", "actors", "location",

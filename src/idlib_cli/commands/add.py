@@ -81,7 +81,8 @@ def _edtf(text: str) -> str:
 
 def _actor_names(target: Path, context: list[Path]) -> NameIndex:
     """Actors the event may name: the target store's own, the other stores', the built-in's."""
-    from idlib_cli.store import actor_names, load_file
+    from idlib_cli.parse import load_file
+    from idlib_cli.store import actor_names
 
     actors: dict[str, Any] = {}
     for path in [*context, target]:
@@ -97,7 +98,7 @@ def _stdin_is_terminal() -> bool:
 
 def _event_from_json(source: str) -> dict[str, Any]:
     """The event in a file, or on standard input for '-'."""
-    from idlib_cli.store import parse_json
+    from idlib_cli.parse import parse_json
 
     try:
         if source == "-":

@@ -27,10 +27,7 @@ from idlib_cli.index.freshness import (
 from idlib_cli.index.recordsfile import Writer, records_path
 from idlib_cli.index.stream import Stream
 from idlib_cli.model import Actor, Era, Event, Place
-from idlib_cli.query import FACETS, event_facts
-from idlib_cli.records import event_record, json_bytes
-from idlib_cli.rules import actor_problems, event_problems, place_problems
-from idlib_cli.store import (
+from idlib_cli.parse import (
     SCHEMA_VERSION,
     InvalidAt,
     parse_actor,
@@ -38,6 +35,9 @@ from idlib_cli.store import (
     parse_event,
     parse_place,
 )
+from idlib_cli.query import FACETS, event_facts
+from idlib_cli.records import event_record, json_bytes
+from idlib_cli.rules import actor_problems, event_problems, place_problems
 
 if TYPE_CHECKING:
     from _typeshed import StrPath

@@ -20,17 +20,10 @@ from typing import Any
 from idlib_cli.index.freshness import posting_key
 from idlib_cli.index.recordsfile import Records
 from idlib_cli.model import Activity, Actor, Era, Place
+from idlib_cli.parse import parse_actor, parse_era, parse_place
 from idlib_cli.query import AllOf, AnyOf, Has, Plan, Query, Span, Text
 from idlib_cli.records import Record
-from idlib_cli.store import (
-    NameIndex,
-    actor_names,
-    parse_actor,
-    parse_era,
-    parse_place,
-    place_names,
-    unknown_event,
-)
+from idlib_cli.store import NameIndex, actor_names, place_names, unknown_event
 from idlib_cli.text import has_words, word_pattern
 
 Rows = Sequence[int]  # ascending row ids

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from idlib_cli.store import _finite_number, _reject_constant, _unique_keys
+from idlib_cli.parse import _finite_number, _reject_constant, _unique_keys
 
 if TYPE_CHECKING:
     from _typeshed import StrPath
