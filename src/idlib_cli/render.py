@@ -202,8 +202,8 @@ def event_sheet(record: Mapping[str, Any]) -> list[tuple[str, str]]:
                                f"according to {figure['claimed_by']}{note}"))
     for source in record["sources"]:
         published = f", {source['published']}" if source["published"] else ""
-        rows.append(("source", f"{source['publisher']}: {source['title']}{published}\n"
-                               f"{source['url']}"))
+        title = f": {source['title']}" if source["title"] else ""
+        rows.append(("source", f"{source['publisher']}{title}{published}\n{source['url']}"))
     if record["tags"]:
         rows.append(("tags", ", ".join(record["tags"])))
     return rows

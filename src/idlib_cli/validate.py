@@ -355,8 +355,10 @@ def _check_across(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> list
     return problems
 
 
-def _at(item: _Parsed, parts: Sequence[PathPart], message: str) -> Problem:
-    return Problem(item.file, format_path(parts), locate_line(item.text, parts), message)
+def _at(item: _Parsed, parts: Sequence[PathPart], message: str,
+        severity: str = "error") -> Problem:
+    return Problem(item.file, format_path(parts), locate_line(item.text, parts), message,
+                   severity)
 
 
 def _broken(item: _Parsed, section: str, index: int,
@@ -394,8 +396,11 @@ def _duplicate_events(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> 
             for other_id, other_title in by_day.get(key, []):
                 ratio = difflib.SequenceMatcher(None, title, other_title).ratio()
                 if ratio >= TITLE_SIMILARITY and item in checked:
+                    # A likeness, not a proof (datasets have many alike strikes on one day):
+                    # said, but the store stays usable.
                     yield _at(item, at, f"looks like a duplicate of {other_id!r} "
-                                        "(same date, same actors, near-identical title)")
+                                        "(same date, same actors, near-identical title)",
+                              "warning")
             by_day.setdefault(key, []).append((event.id, title))
 
 

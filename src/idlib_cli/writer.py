@@ -128,7 +128,7 @@ def check_target(path: Path) -> Path:
     return path
 
 
-def _load_or_new(path: Path) -> dict[str, Any]:
+def load_or_new(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {"schema_version": SCHEMA_VERSION, "actors": [], "events": []}
     document, _ = read_json(path)
@@ -150,7 +150,7 @@ def add_event(path: Path, event: dict[str, Any], context: Sequence[Path] = ()) -
     context_documents = [read_document(p) for p in context if p.exists()]
     with locked(path):
         _remove_stale_temporaries(path)
-        document = _load_or_new(path)
+        document = load_or_new(path)
         stored = ordered_event(event)
         events = [*document["events"], stored]
         events.sort(key=_sort_key)  # stable: existing order is kept among equal dates

@@ -14,7 +14,8 @@ Values = Mapping[str, Any]
 
 # In the order `idlib --help` lists them.
 NAMES = ("events", "timeline", "stats", "show", "actors", "places", "tags", "types", "eras",
-         "export", "cite", "validate", "add", "completion", "man")
+         "export", "cite", "import", "validate", "add", "completion", "man")
+MODULES = {"import": "import_data"}  # a command whose name is a Python keyword
 
 
 class Command(NamedTuple):
@@ -27,6 +28,6 @@ class Command(NamedTuple):
 
 
 def load(name: str) -> Command:
-    module = __import__(f"idlib_cli.commands.{name}", fromlist=["COMMAND"])
+    module = __import__(f"idlib_cli.commands.{MODULES.get(name, name)}", fromlist=["COMMAND"])
     command: Command = module.COMMAND
     return command
