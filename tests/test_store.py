@@ -81,3 +81,8 @@ def test_user_store_may_reference_actors_of_another_store(tmp_path: Path) -> Non
 def test_builtin_store_is_found_and_loads() -> None:
     assert Path(builtin_store_path()).is_file()
     assert len(load([]).events) > 0
+
+
+def test_a_partial_name_suggests_the_actors_it_is_part_of(tiny: Store) -> None:
+    with pytest.raises(UsageError, match=r"did you mean turkish-armed-forces\?"):
+        tiny.resolve_actor("armed forc")

@@ -100,7 +100,9 @@ class NameIndex:
             raise UsageError(f"{self.what} {shorten(text)!r} is ambiguous: it names "
                              f"{' and '.join(found)}; give the id")
         names = {name: ids[0] for name, ids in self._keys.items()}
-        close = list(dict.fromkeys(names[name] for name in _close_keys(key, names)))[:3]
+        inside = sorted((name for name in names if len(key) >= 3 and key in name), key=len)
+        close = list(dict.fromkeys(names[name] for name in
+                                   (inside or _close_keys(key, names))))[:3]
         suggestion = f"did you mean {' or '.join(close)}?" if close else \
             f"list the known {self.what}s with {self.listing}"
         raise UsageError(f"unknown {self.what} {shorten(text)!r}: {suggestion}")
