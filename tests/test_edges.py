@@ -199,3 +199,12 @@ def test_validate_reports_every_problem_of_an_event_in_one_run(tmp_path: Path) -
     assert paths >= {"$.events[0].date", "$.events[0].title", "$.events[0].summary",
                      "$.events[0].actors[0].id", "$.events[0].sources[0]",
                      "$.events[0].figures[0].value"}
+
+
+def test_add_says_when_a_store_borrows_actors_it_does_not_define(tmp_path: Path) -> None:
+    target = tmp_path / "notes.json"
+    ran = idlib("add", "--to", str(target), "--date", "2020-03-05", "--title", "T",
+                "--summary", "S", "--type", "talks", "--actor", "turkey", "--source",
+                "https://example.org/x", "--publisher", "P")
+    assert ran.code == 0
+    assert "names actors it doesn't define (turkey)" in ran.err and "--no-builtin" in ran.err

@@ -70,6 +70,19 @@ def run(values: Values) -> None:
         return
     stored = add_event(path, event, context)
     say(f"added {stored['id']} to {path}")
+    borrowed = _borrowed_actors(stored, path)
+    if borrowed:
+        say(f"note: {path.name} names actors it doesn't define ({', '.join(borrowed)}); it reads "
+            "with the built-in store, but with --no-builtin define them in it (their entries: "
+            "idlib actors --json)")
+
+
+def _borrowed_actors(event: dict[str, Any], path: Path) -> list[str]:
+    """The event's actors that its own store doesn't define (they come from another store)."""
+    from idlib_cli.parse import load_file
+
+    own = {actor.id for actor in load_file(path).actors}
+    return sorted({ref["id"] for ref in event.get("actors", [])} - own)
 
 
 def _edtf(text: str) -> str:
