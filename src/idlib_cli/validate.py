@@ -406,32 +406,30 @@ def _duplicate_events(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> 
 
 def _shared_aliases(checked: Iterable[_Parsed], actors: Mapping[str, Actor]) -> Iterator[Problem]:
     """A name that points at two actors makes --actor ambiguous."""
-    owner: dict[str, str] = {}
-    for actor in actors.values():
-        for label in (actor.id, actor.name, *actor.aliases):
-            owner.setdefault(fold(label), actor.id)
     for item in checked:
-        for index, actor in item.actors:
-            for i, alias in enumerate(actor.aliases):
-                first = owner.get(fold(alias))
-                if first and first != actor.id:
-                    yield _at(item, ("actors", index, "aliases", i),
-                              f"alias {alias!r} already names {first!r}")
+        yield from _shared_names(item, "actors", item.actors, actors, "")
 
 
 def _shared_place_aliases(checked: Iterable[_Parsed],
                           places: Mapping[str, Place]) -> Iterator[Problem]:
     """A spelling that names two places makes --place and --near ambiguous."""
+    for item in checked:
+        yield from _shared_names(item, "places", item.places, places, "place ")
+
+
+def _shared_names(item: _Parsed, section: str, entries: Sequence[tuple[int, Actor | Place]],
+                  everything: Mapping[str, Actor | Place], what: str) -> Iterator[Problem]:
+    """Aliases of `entries` that already name another entry, looked up as --actor and --place
+    look names up (text.name_key)."""
     from idlib_cli.text import name_key
 
     owner: dict[str, str] = {}
-    for place in places.values():
-        for label in (place.id, place.name, *place.aliases):
-            owner.setdefault(name_key(label), place.id)
-    for item in checked:
-        for index, place in item.places:
-            for i, alias in enumerate(place.aliases):
-                first = owner.get(name_key(alias))
-                if first and first != place.id:
-                    yield _at(item, ("places", index, "aliases", i),
-                              f"alias {alias!r} already names place {first!r}")
+    for entry in everything.values():
+        for label in (entry.id, entry.name, *entry.aliases):
+            owner.setdefault(name_key(label), entry.id)
+    for index, entry in entries:
+        for i, alias in enumerate(entry.aliases):
+            first = owner.get(name_key(alias))
+            if first and first != entry.id:
+                yield _at(item, (section, index, "aliases", i),
+                          f"alias {alias!r} already names {what}{first!r}")
