@@ -22,8 +22,22 @@ class Broken(NamedTuple):
 
 def chronological(event: Event) -> tuple[date, date]:
     """The one order of events: first day, then last day; ties keep store order (sorts are
-    stable), so a store already in this order never needs renumbering."""
+    stable), so a store already in this order never needs renumbering. (The index renumbers
+    its rows by the same two columns in SQL.)"""
     return (event.date.start, event.date.end)
+
+
+def chronological_raw(event: Any) -> tuple[date, date]:
+    """The same order for an event still a JSON object (`add`, `import` sort before they
+    check); one whose date can't be read goes last, for validation to report."""
+    from idlib_cli.dates import parse_edtf
+    from idlib_cli.errors import DateError
+
+    try:
+        span = parse_edtf(event["date"])
+    except (DateError, TypeError, KeyError):
+        return date.max, date.max
+    return span.start, span.end
 
 
 def in_cycle(key: str, parents: Mapping[str, str | None]) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from idlib_cli.dates import parse_edtf
 from idlib_cli.errors import DateError, IdlibError, StoreError, UsageError
 from idlib_cli.parse import SCHEMA_VERSION, read_json
+from idlib_cli.rules import chronological_raw
 from idlib_cli.store import builtin_store_path
 from idlib_cli.validate import Document, Problem, read_document, validate_documents
 
@@ -153,7 +154,7 @@ def add_event(path: Path, event: dict[str, Any], context: Sequence[Path] = ()) -
         document = load_or_new(path)
         stored = ordered_event(event)
         events = [*document["events"], stored]
-        events.sort(key=_sort_key)  # stable: existing order is kept among equal dates
+        events.sort(key=chronological_raw)  # stable: existing order is kept among equal dates
         document["events"] = events
         text = render_store(document)
         problems = [p for p in validate_documents([Document(str(path), text, json.loads(text))],
@@ -179,11 +180,3 @@ def _remove_stale_temporaries(path: Path) -> None:
     for orphan in path.parent.glob(f".{path.name}.*.tmp"):
         with contextlib.suppress(OSError):
             orphan.unlink()
-
-
-def _sort_key(event: Any) -> tuple[str, str]:
-    try:
-        span = parse_edtf(event["date"])
-        return span.start.isoformat(), span.end.isoformat()
-    except (DateError, TypeError, KeyError):
-        return "9999", "9999"  # invalid dates are reported by validation, not sorted

@@ -29,6 +29,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
+from idlib_cli.rules import chronological_raw
 from idlib_cli.text import name_key
 
 Record = dict[str, Any]
@@ -360,7 +361,7 @@ def merge_into(document: Record, items: Iterable[Item]) -> ImportSummary:
         else:
             place_changes += _put(places, place_at, record["id"], record) != "same"
     if outcomes["added"] or outcomes["updated"]:
-        events.sort(key=_chronological)
+        events.sort(key=chronological_raw)
     return ImportSummary(outcomes["added"], outcomes["updated"], outcomes["same"], actor_changes,
                          place_changes)
 
@@ -387,13 +388,3 @@ def _put(records: list[Any], at: dict[str, int], key: str, record: Record) -> st
         return "same"
     records[index] = record
     return "updated"
-
-
-def _chronological(event: Any) -> tuple[date, date]:
-    from idlib_cli.dates import parse_edtf  # imported late: only a merge needs dates
-
-    try:
-        span = parse_edtf(event["date"])
-    except Exception:  # a broken date is validation's to report, not the importer's
-        return date.max, date.max
-    return span.start, span.end
