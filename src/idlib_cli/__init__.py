@@ -1,3 +1,3 @@
 """idlib: a sourced command-line timeline of the conflict over Idlib."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
