@@ -45,3 +45,4 @@ if [ "$installed" != "$TIMELINEJS_VERSION" ] || [ ! -f "$timeline_pkg/dist/js/ti
   npm install --prefix "$tools" --no-save --no-package-lock --no-audit --no-fund \
     --loglevel=error "@knight-lab/timelinejs@$TIMELINEJS_VERSION" >/dev/null
 fi
+command -v tmux >/dev/null 2>&1 && command -v less >/dev/null 2>&1 || apt_install tmux less  # the pager and completion tests (tests/test_terminal.py) run in tmux

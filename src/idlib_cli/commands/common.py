@@ -117,30 +117,44 @@ def write_rows(records: Sequence[Record], fields: Sequence[str], output: Output)
 
 
 def page(text: str, stream: TextIO) -> None:
-    """Show `text`, through the pager (as git does) when it is taller than the screen."""
+    """Show `text`, through the pager (as git does) when it is taller than the screen; then the
+    notes of a table drawn for it (columns hidden at this width) on stderr, where the reader
+    sees them once the pager is gone."""
     import shutil
+
+    from idlib_cli.table import take_notes
 
     command = settings.pager()
     height = shutil.get_terminal_size().lines
-    if command is None or text.count("\n") < height - 1:
-        stream.write(text)
-        return
-    import shlex
-    import subprocess
+    pager = None
+    if command is not None and text.count("\n") >= height - 1:
+        import contextlib
+        import shlex
+        import subprocess
 
+        stream.flush()
+        with contextlib.suppress(OSError, ValueError):  # no such pager: print as if none
+            pager = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE)
+    if pager is None:
+        stream.write(text)
+    else:
+        import signal
+
+        # Ctrl-C belongs to the pager while it runs (it stops a search there); were it to end
+        # idlib too, the shell would take the terminal back with the pager still reading it.
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            assert pager.stdin is not None
+            pager.stdin.write(text.encode(stream.encoding or "utf-8", "backslashreplace"))
+            pager.stdin.close()
+        except BrokenPipeError:
+            pass  # the reader quit the pager early: that is fine
+        finally:
+            pager.wait()
+            signal.signal(signal.SIGINT, interrupt)
     stream.flush()
-    try:
-        pager = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE)
-    except (OSError, ValueError):
-        stream.write(text)  # no such pager: print as if there were none
-        return
-    assert pager.stdin is not None
-    try:
-        pager.stdin.write(text.encode(stream.encoding or "utf-8", "backslashreplace"))
-        pager.stdin.close()
-    except BrokenPipeError:
-        pass  # the reader quit the pager early: that is fine
-    pager.wait()
+    for note in take_notes():
+        sys.stderr.write(note)
 
 
 def write_events(catalog: Catalog, query: Query, output: Output, every: Sequence[str],
