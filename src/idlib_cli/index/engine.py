@@ -4,66 +4,150 @@ Row ids run in chronological order, so a date range is a range of row ids; facet
 lists of row ids (`postings`); keywords are found through a trigram index of each event's text
 with the gaps between words removed, then confirmed at a word start exactly as the in-memory
 engine confirms them (text.has_words), so both engines give the same answers.
+
+An index found damaged while answering (a records block failing its checksum, a SQLite page
+that doesn't parse) is never served: the catalog rebuilds it and answers from the new one.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from functools import cached_property
-from itertools import compress
-from typing import Any
+from functools import cached_property, wraps
+from itertools import compress, islice
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
+from idlib_cli.errors import EnvironmentFailure
 from idlib_cli.index.freshness import posting_key
-from idlib_cli.index.recordsfile import Records
+from idlib_cli.index.recordsfile import IndexDamaged, Records
 from idlib_cli.model import Activity, Actor, Era, Place
-from idlib_cli.parse import parse_actor, parse_era, parse_place
+from idlib_cli.parse import InvalidAt, parse_actor, parse_era, parse_place
 from idlib_cli.query import AllOf, AnyOf, Has, Plan, Query, Span, Text
 from idlib_cli.records import Record
 from idlib_cli.store import NameIndex, actor_names, place_names, unknown_event
 from idlib_cli.text import has_words, word_pattern
 
+if TYPE_CHECKING:
+    from idlib_cli.catalog import Catalog
+
 Rows = Sequence[int]  # ascending row ids
+Batch = Sequence[bytes | memoryview]  # records as --json prints them
+Heal = Callable[[], "Catalog"]  # deletes a damaged index's files; the catalog to answer instead
 TRIGRAM = 3
 SQL_VARIANTS = 4  # needles this short are matched in SQL alone, every spacing spelled out
+DAMAGE = (sqlite3.DatabaseError, IndexDamaged)  # what damaged() then sorts out
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+def damaged(error: Exception) -> bool:
+    """Is `error` the index's files being damaged, rather than a query SQLite refuses?"""
+    if isinstance(error, IndexDamaged):
+        return True
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return isinstance(error, sqlite3.DatabaseError) and \
+        name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def _healing(method: Callable[Concatenate[IndexCatalog, P], R]
+             ) -> Callable[Concatenate[IndexCatalog, P], R]:
+    """The method, answered by the replacement catalog once this index is found damaged."""
+    @wraps(method)
+    def answer(self: IndexCatalog, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self.replacement is None:
+            try:
+                return method(self, *args, **kwargs)
+            except DAMAGE as error:
+                self.healed(error)
+        result: R = getattr(self.replacement, method.__name__)(*args, **kwargs)
+        return result
+    return answer
+
+
+def _healing_value(compute: Callable[[IndexCatalog], R]) -> Callable[[IndexCatalog], R]:
+    """`_healing` for a property: the replacement's value of the same name."""
+    @wraps(compute)
+    def value(self: IndexCatalog) -> R:
+        if self.replacement is None:
+            try:
+                return compute(self)
+            except DAMAGE as error:
+                self.healed(error)
+        result: R = getattr(self.replacement, compute.__name__)
+        return result
+    return value
 
 
 class IndexCatalog:
     """Answers queries from a prepared index and its records file."""
 
     def __init__(self, connection: sqlite3.Connection, records: Records,
-                 meta: Mapping[str, str]) -> None:
+                 meta: Mapping[str, str], heal: Heal | None = None) -> None:
         self.db = connection
         self.records = records
         self.meta = meta
+        self.heal = heal
+        self.replacement: Catalog | None = None  # set once this index is found damaged
 
-    def _definitions(self, kind: str) -> list[Any]:
-        return [json.loads(text) for (text,) in self.db.execute(
-            "SELECT json FROM definitions WHERE kind = ? ORDER BY rowid", (kind,))]
+    def healed(self, error: Exception) -> Catalog:
+        """The catalog that answers instead of this one, which `error` showed damaged: the
+        stores' index rebuilt (or the in-memory engine, if it can't be). Errors that aren't
+        damage are raised again. Damage found in a rebuilt index is not rebuilt again: that is
+        a failing disk, and saying so beats rebuilding forever."""
+        if self.replacement is not None:  # e.g. the old connection, closed below
+            return self.replacement
+        if not damaged(error):
+            raise error
+        if self.heal is None:
+            raise EnvironmentFailure(f"the index cache is damaged again after a rebuild "
+                                     f"({error}): is the disk failing? IDLIB_ENGINE=memory "
+                                     f"reads the stores without it") from error
+        reason = " ".join(str(error).split())  # one line, whatever SQLite says
+        sys.stderr.write(f"idlib: the index cache was damaged ({reason}); rebuilding it\n")
+        heal, self.heal = self.heal, None
+        self.db.close()
+        self.replacement = heal()
+        if isinstance(self.replacement, IndexCatalog):
+            self.replacement.heal = None
+        return self.replacement
+
+    def _definitions(self, kind: str, parse: Callable[[Any, tuple[()]], T]) -> list[T]:
+        """The definitions of `kind`, parsed. They were checked when the index was built, so
+        one that fails now is damage."""
+        try:
+            return [parse(json.loads(text), ()) for (text,) in self.db.execute(
+                "SELECT json FROM definitions WHERE kind = ? ORDER BY rowid", (kind,))]
+        except (ValueError, InvalidAt) as error:
+            raise IndexDamaged(f"definitions: {error}") from error
 
     @cached_property
+    @_healing_value
     def actors(self) -> Mapping[str, Actor]:
-        parsed = (parse_actor(item, ()) for item in self._definitions("actor"))
-        return {actor.id: actor for actor in parsed}
+        return {actor.id: actor for actor in self._definitions("actor", parse_actor)}
 
     @cached_property
+    @_healing_value
     def places(self) -> Mapping[str, Place]:
-        parsed = (parse_place(item, ()) for item in self._definitions("place"))
-        return {place.id: place for place in parsed}
+        return {place.id: place for place in self._definitions("place", parse_place)}
 
     @cached_property
+    @_healing_value
     def eras(self) -> tuple[Era, ...]:
-        eras = [parse_era(item, ()) for item in self._definitions("era")]
+        eras = self._definitions("era", parse_era)
         return tuple(sorted(eras, key=lambda era: (era.date.start, era.date.end)))
 
     @cached_property
+    @_healing_value
     def actor_index(self) -> NameIndex:
         return actor_names(self.actors)
 
     @cached_property
+    @_healing_value
     def place_index(self) -> NameIndex:
         return place_names(self.places)
 
@@ -74,6 +158,7 @@ class IndexCatalog:
     def count(self) -> int:
         return self.records.count
 
+    @_healing
     def facet_counts(self, facet: str) -> dict[str, int]:
         prefix = posting_key(facet, "")
         return {key[len(prefix):]: length // 4 for key, length in self.db.execute(
@@ -83,18 +168,47 @@ class IndexCatalog:
     def type_counts(self) -> dict[str, int]:
         return self.facet_counts("type")
 
-    def json_batches(self, query: Query) -> Iterator[list[memoryview]]:
-        return self.records.batches(self.rows(query))
+    def json_batches(self, query: Query) -> Iterator[Batch]:
+        return self._served(query, self.records.batches,
+                            lambda other, done: _after(other.json_batches(query), done))
 
     def search(self, query: Query) -> Iterator[Record]:
-        return (json.loads(self.records.get(row)) for row in self.rows(query))
+        def parsed(rows: Rows) -> Iterator[list[Record]]:
+            for batch in self.records.batches(rows):
+                yield [json.loads(bytes(text)) for text in batch]
 
+        def rest(other: Catalog, done: int) -> Iterator[list[Record]]:
+            return iter([list(islice(other.search(query), done, None))])
+
+        return (record for batch in self._served(query, parsed, rest) for record in batch)
+
+    def _served(self, query: Query, batches: Callable[[Rows], Iterator[Sequence[T]]],
+                rest: Callable[[Catalog, int], Iterator[Sequence[T]]]) -> Iterator[Sequence[T]]:
+        """`batches` of the matching rows; if damage shows part-way, `rest` from the catalog
+        that replaces this one. The batches already handed out passed their checks, and the
+        replacement gives the same records in the same order (both engines do), so the caller
+        sees one whole answer, never a mix of good and damaged records."""
+        done = 0
+        if self.replacement is None:
+            try:
+                for batch in batches(self.rows(query)):
+                    yield batch
+                    done += len(batch)
+                return
+            except DAMAGE as error:
+                self.healed(error)
+        assert self.replacement is not None
+        yield from rest(self.replacement, done)
+
+    @_healing
     def count_matching(self, query: Query) -> int:
         return len(self._matching(query.plan))
 
+    @_healing
     def event_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM events ORDER BY rowid")]
 
+    @_healing
     def record(self, event_id: str) -> Record:
         row = self.db.execute("SELECT rowid FROM events WHERE id = ?",
                               (event_id.strip(),)).fetchone()
@@ -107,6 +221,7 @@ class IndexCatalog:
         result: Record = json.loads(self.records.get(row[0]))
         return result
 
+    @_healing
     def activity(self) -> dict[str, Activity]:
         found: dict[str, Activity] = {}
         for actor_id in self.actors:
@@ -241,6 +356,14 @@ class IndexCatalog:
                 f"{sql} WHERE rowid IN ({','.join(map(str, chunk))}) ORDER BY rowid")
                 if test(text)]
         return found
+
+
+def _after(batches: Iterable[Sequence[T]], done: int) -> Iterator[Sequence[T]]:
+    """The batches without their first `done` items."""
+    for batch in batches:
+        if done < len(batch):
+            yield batch[done:]
+        done = max(0, done - len(batch))
 
 
 def _spellings(joined: str) -> list[str]:
