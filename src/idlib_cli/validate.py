@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from idlib_cli.errors import StoreError
-from idlib_cli.jsonpath import PathPart, format_path, locate_line
+from idlib_cli.jsonpath import LineFinder, PathPart, format_path
 from idlib_cli.model import (
     ACTOR_KINDS,
     ACTOR_ROLES,
@@ -72,22 +72,23 @@ class Problem:
 @dataclass
 class _Parsed:
     file: str
-    text: str
+    lines: LineFinder
     actors: list[tuple[int, Actor]]
     events: list[tuple[int, Event]]
     places: list[tuple[int, Place]]
 
 
 class _Collector:
-    """Gathers problems for one file, turning JSON paths into lines as it goes."""
+    """Gathers problems for one file, turning JSON paths into lines as it goes (with one
+    LineFinder per file: thousands of problems must not each re-read the file)."""
 
     def __init__(self, file: str, text: str) -> None:
-        self.file, self.text = file, text
+        self.file, self.lines = file, LineFinder(text)
         self.problems: list[Problem] = []
 
     def add(self, parts: Sequence[PathPart], message: str, severity: str = "error") -> None:
-        self.problems.append(Problem(self.file, format_path(parts),
-                                     locate_line(self.text, parts), message, severity))
+        self.problems.append(Problem(self.file, format_path(parts), self.lines.line(parts),
+                                     message, severity))
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def validate_documents(targets: Sequence[Document],
 
 
 def _check_file(document: Any, out: _Collector) -> _Parsed:
-    result = _Parsed(out.file, out.text, [], [], [])
+    result = _Parsed(out.file, out.lines, [], [], [])
     if not isinstance(document, dict):
         out.add((), "a store is a JSON object with 'schema_version' and 'events'")
         return result
@@ -357,8 +358,7 @@ def _check_across(parsed: Sequence[_Parsed], checked: Sequence[_Parsed]) -> list
 
 def _at(item: _Parsed, parts: Sequence[PathPart], message: str,
         severity: str = "error") -> Problem:
-    return Problem(item.file, format_path(parts), locate_line(item.text, parts), message,
-                   severity)
+    return Problem(item.file, format_path(parts), item.lines.line(parts), message, severity)
 
 
 def _broken(item: _Parsed, section: str, index: int,
