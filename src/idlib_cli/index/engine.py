@@ -1,9 +1,8 @@
 """Answering from a prepared index: the plan algebra of query.py evaluated over row ids.
 
 Row ids run in chronological order, so a date range is a range of row ids; facets are packed
-lists of row ids (`postings`); keywords are found through a trigram index of each event's text
-with the gaps between words removed, then confirmed at a word start exactly as the in-memory
-engine confirms them (text.has_words), so both engines give the same answers.
+lists of row ids (`postings`); keywords are phrase queries on a word index of each event's
+folded text, which find exactly what the in-memory engine finds (words.py).
 
 An index found damaged while answering (a records block failing its checksum, a SQLite page
 that doesn't parse) is never served: the catalog rebuilds it and answers from the new one.
@@ -24,9 +23,10 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from idlib_cli.errors import EnvironmentFailure
 from idlib_cli.index.freshness import posting_key
 from idlib_cli.index.recordsfile import IndexDamaged, Records
+from idlib_cli.index.words import TooCostly, WordIndex, record_event
 from idlib_cli.model import Activity, Actor, Era, Place
 from idlib_cli.parse import InvalidAt, parse_actor, parse_era, parse_place
-from idlib_cli.query import AllOf, AnyOf, Has, Plan, Query, Span, Text
+from idlib_cli.query import AllOf, AnyOf, Has, Plan, Query, Span, Text, event_facts
 from idlib_cli.records import Record
 from idlib_cli.store import NameIndex, actor_names, place_names, unknown_event
 from idlib_cli.text import has_words, word_pattern
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 Rows = Sequence[int]  # ascending row ids
 Batch = Sequence[bytes | memoryview]  # records as --json prints them
 Heal = Callable[[], "Catalog"]  # deletes a damaged index's files; the catalog to answer instead
-TRIGRAM = 3
-SQL_VARIANTS = 4  # needles this short are matched in SQL alone, every spacing spelled out
 DAMAGE = (sqlite3.DatabaseError, IndexDamaged)  # what damaged() then sorts out
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -318,43 +316,23 @@ class IndexCatalog:
         return list(compress(within, map(marks.__getitem__, within)))
 
     def _text(self, plan: Text) -> Rows:
-        joined = plan.needle.replace(" ", "")
-        if plan.substring:
-            return self._confirmed(plan, self._candidates(plan, joined))
-        if len(joined) <= SQL_VARIANTS:
-            spellings = _spellings(joined)
-            where = " OR ".join(f"instr({plan.field}, ?) > 0" for _ in spellings)
-            return self._select(f"SELECT group_concat(rowid) FROM texts WHERE {where}",
-                                [" " + spelling for spelling in spellings])
-        return self._confirmed(plan, self._candidates(plan, joined))
+        try:
+            return WordIndex(self.db).rows(plan.field, plan.needle, plan.substring)
+        except TooCostly:
+            return self._scanned(plan)
 
-    def _candidates(self, plan: Text, joined: str) -> Rows | None:
-        """A superset of the matches: the trigram index where it can help, else every row."""
-        if plan.field == "text" and len(joined) >= TRIGRAM:
-            return self._select("SELECT group_concat(rowid) FROM texts_fts WHERE texts_fts "
-                                "MATCH ?", ['"' + joined.replace('"', '""') + '"'])
-        return None
-
-    def _confirmed(self, plan: Text, candidates: Rows | None) -> Rows:
-        """The candidates whose text holds the needle, tested as the in-memory engine tests."""
+    def _scanned(self, plan: Text) -> Rows:
+        """Every event's text rebuilt from its record and tested as the in-memory engine tests
+        it: slow, for the rare needle too odd to cut into phrase queries (words.TooCostly)."""
         pattern = word_pattern(plan.needle)
         if pattern is None:
             return []
-        sql = f"SELECT rowid, {plan.field} FROM texts"
-        if plan.substring:
-            def test(text: str) -> bool:
-                return plan.needle in text
-        else:
-            def test(text: str) -> bool:
-                return has_words(text, plan.needle, pattern)
-        if candidates is None:
-            return [rowid for rowid, text in self.db.execute(sql) if test(text)]
         found: list[int] = []
-        for first in range(0, len(candidates), 900):
-            chunk = candidates[first:first + 900]
-            found += [rowid for rowid, text in self.db.execute(
-                f"{sql} WHERE rowid IN ({','.join(map(str, chunk))}) ORDER BY rowid")
-                if test(text)]
+        for row in range(1, self.records.count + 1):
+            event = record_event(json.loads(self.records.get(row)))
+            text = event_facts(event, self.actors, self.places).texts[plan.field]
+            if plan.needle in text if plan.substring else has_words(text, plan.needle, pattern):
+                found.append(row)
         return found
 
 
@@ -364,15 +342,6 @@ def _after(batches: Iterable[Sequence[T]], done: int) -> Iterator[Sequence[T]]:
         if done < len(batch):
             yield batch[done:]
         done = max(0, done - len(batch))
-
-
-def _spellings(joined: str) -> list[str]:
-    """Every way of writing `joined` with or without a space between its characters:
-    'm4' -> ['m4', 'm 4']."""
-    spellings = [joined[0]]
-    for char in joined[1:]:
-        spellings = [s + gap + char for s in spellings for gap in ("", " ")]
-    return spellings
 
 
 def _narrow(rows: Rows, within: Rows | None) -> Rows:
