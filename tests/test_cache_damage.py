@@ -253,3 +253,19 @@ def test_the_damaged_files_are_replaced(tmp_path: Path) -> None:
     rebuilt = open_index([store])
     printed(rebuilt, Query())
     assert rebuilt.records.verified.count(0) == 0
+
+
+def test_a_sparse_query_unmaps_each_block_once_hashed(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing a whole block for one record in it must not keep the block mapped: a sparse
+    query's resident memory stays that of the records it prints."""
+    store = big_store(tmp_path)
+    catalog = open_index([store])
+    calls = count_checks(monkeypatch)
+    released: list[tuple[int, int]] = []
+    monkeypatch.setattr(recordsfile.Records, "_release",
+                        lambda self, begin, end: released.append((begin, end)))
+    sparse = list(range(1, catalog.count() + 1, 50))
+    printed_rows = [bytes(text) for batch in catalog.records.batches(sparse) for text in batch]
+    assert len(printed_rows) == len(sparse) and len(calls) > 1
+    assert len(released) >= len(calls)  # every hashed block, then the batch's span

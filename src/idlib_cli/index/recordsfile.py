@@ -27,7 +27,7 @@ HEADER = len(MAGIC) + 8
 BATCH = 8192  # records handed to the writer at a time
 SHIFT = 16  # checksummed blocks of 64 KiB: small next to a broad query, large next to a record
 BLOCK = 1 << SHIFT
-DENSE = 4  # chosen records per block from which checking a batch's whole span is cheaper
+DENSE = 4  # a batch choosing one row in DENSE or more of its span is checked in one pass
 TRAILER = struct.Struct("<Q")
 RELEASE = getattr(mmap, "MADV_DONTNEED", None)  # not on Windows
 
@@ -145,6 +145,8 @@ class Records:
         return self.map[begin:end]
 
     def batches(self, rows: Sequence[int]) -> Iterator[list[memoryview]]:
+        """The records of `rows`, a batch at a time, each batch checked before it is handed
+        out (so what was handed out before damage shows is whole)."""
         view, starts = self.view, self.starts
         for first in range(0, len(rows), BATCH):
             chosen = rows[first:first + BATCH]
@@ -154,22 +156,27 @@ class Records:
             self._release(starts[low - 1], starts[high])
 
     def _check_rows(self, chosen: Sequence[int], low: int, high: int) -> None:
-        """Verify the blocks that hold the records of `chosen` (row ids from `low` to `high`)."""
+        """Verify the blocks that hold the records of `chosen` (row ids from `low` to `high`).
+
+        A batch that chooses one row in DENSE of its span or more is checked in one pass over
+        the span: most of its blocks hold a chosen record anyway, and a Python step per row
+        would cost more than hashing the rest. A sparser one is checked row by row, and each
+        block is unmapped once hashed (the pages printed are mapped again from the page cache),
+        so its resident memory stays that of the records printed.
+        """
         self._check_table(low, high)
         starts = self.starts
-        begin, end = starts[low - 1], starts[high]
-        if (end - begin) >> SHIFT <= len(chosen) // DENSE:
-            # Most blocks of the span hold a chosen record anyway: one pass, not a step a row.
-            self._check(begin, end)
+        if high - low < DENSE * len(chosen):
+            self._check(starts[low - 1], starts[high])
             return
         for row in chosen:
-            self._check(starts[row - 1], starts[row])
+            self._check(starts[row - 1], starts[row], release=True)
 
     def _check_table(self, low: int, high: int) -> None:
         """The entries of the table of starts that bound rows `low` to `high`."""
         self._check(self.table + 8 * (low - 1), self.table + 8 * (high + 1))
 
-    def _check(self, begin: int, end: int) -> None:
+    def _check(self, begin: int, end: int, *, release: bool = False) -> None:
         """Every block that [begin, end) touches matches its checksum, or IndexDamaged."""
         if not begin <= end <= self.sealed:
             raise IndexDamaged(f"records file: bytes {begin}..{end} lie outside it")
@@ -180,10 +187,12 @@ class Records:
             return  # the usual case once a block has been read: nothing left to check
         for block in range(first, last + 1):
             if not self.verified[block]:
-                data = self.view[block << SHIFT:min((block + 1) << SHIFT, self.sealed)]
-                if _crc32(data) != self.sums[block]:
+                lo, hi = block << SHIFT, min((block + 1) << SHIFT, self.sealed)
+                if _crc32(self.view[lo:hi]) != self.sums[block]:
                     raise IndexDamaged(f"records file: block {block} fails its checksum")
                 self.verified[block] = 1
+                if release:
+                    self._release(lo, hi)
 
     def _release(self, begin: int, end: int) -> None:
         """Unmap pages already written out. They stay in the page cache; without this, a
