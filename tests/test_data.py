@@ -70,7 +70,7 @@ def test_every_event_has_an_http_source_and_every_figure_a_claimant() -> None:
 
 
 def test_no_source_title_is_a_placeholder_and_no_url_carries_tracking() -> None:
-    from idlib_cli.validate import url_warnings
+    from idlib_cli.sources import url_warnings
 
     for event in STORE.events:
         for source in event.sources:

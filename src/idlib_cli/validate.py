@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from idlib_cli.errors import StoreError
 from idlib_cli.jsonpath import LineFinder, PathPart, format_path
@@ -38,11 +37,11 @@ from idlib_cli.parse import (
     read_json,
 )
 from idlib_cli.rules import Broken, actor_problems, event_problems, place_problems
+from idlib_cli.sources import good_published, good_url, source_warnings
 from idlib_cli.suggest import closest
 from idlib_cli.text import fold
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PUBLISHED_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 TOP_KEYS = {"$schema", "schema_version", "data_version", "actors", "places", "eras", "events"}
 PLACE_KEYS = {"id", "name", "kind", "within", "lat", "lon", "aliases", "sources", "note"}
 ERA_KEYS = {"id", "name", "start", "end", "description", "sources"}
@@ -225,37 +224,9 @@ def _check_places(places: list[tuple[int, Place]], out: _Collector) -> None:
                 out.add((*at, "sources", i, "url"), "not a well-formed http(s) URL")
 
 
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|_gl|mc_cid|mc_eid|ocid|cmpid|ito)$", re.I)
-_PLACEHOLDER = re.compile(r"^\s*[\[(].*[\])]\s*$|url slug|title not shown|untitled", re.I)
-
-
 def _source_warnings(source: Any, at: tuple[PathPart, ...], out: _Collector) -> None:
-    """What keeps a citation from being clean: tracking parameters, default ports, a trailing
-    dot in the host, a placeholder instead of the page's title."""
-    if not isinstance(source, dict):
-        return
-    url = source.get("url")
-    if isinstance(url, str):
-        for message in url_warnings(url):
-            out.add((*at, "url"), message, "warning")
-    title = source.get("title")
-    if isinstance(title, str) and _PLACEHOLDER.search(title):
-        out.add((*at, "title"), f"title {title[:60]!r} looks like a placeholder: give the "
-                                "page's own title, or leave 'title' out", "warning")
-
-
-def url_warnings(url: str) -> list[str]:
-    from urllib.parse import parse_qsl
-
-    parts = urlsplit(url)
-    found = []
-    if any(_TRACKING.match(key) for key, _ in parse_qsl(parts.query, keep_blank_values=True)):
-        found.append("the URL carries tracking parameters: remove them")
-    if (parts.scheme, parts.port) in (("https", 443), ("http", 80)):
-        found.append("the URL names its default port: remove it")
-    if (parts.hostname or "").endswith("."):
-        found.append("the URL's host ends with a dot: remove it")
-    return found
+    for field, message in source_warnings(source):
+        out.add((*at, field), message, "warning")
 
 
 def _check_events(events: list[tuple[int, Event]], out: _Collector) -> None:
@@ -293,7 +264,7 @@ def _event_problems(event: Event) -> Iterator[tuple[str, tuple[PathPart, ...]]]:
     for i, source in enumerate(event.sources):
         if not good_url(source.url):
             yield f"not a well-formed http(s) URL: {source.url[:80]!r}", ("sources", i, "url")
-        if source.published and not _good_published(source.published):
+        if source.published and not good_published(source.published):
             yield f"published {source.published!r} must be YYYY, YYYY-MM or YYYY-MM-DD, " \
                   "a real date not in the future", ("sources", i, "published")
     for i, figure in enumerate(event.figures):
@@ -306,24 +277,6 @@ def _event_problems(event: Event) -> Iterator[tuple[str, tuple[PathPart, ...]]]:
     for i, tag in enumerate(event.tags):
         if not ID_PATTERN.match(tag):
             yield f"tag {tag!r} must be lowercase kebab-case", ("tags", i)
-
-
-def good_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and "." in parts.netloc and not \
-        any(char.isspace() for char in url)
-
-
-def _good_published(text: str) -> bool:
-    if not PUBLISHED_PATTERN.match(text):
-        return False
-    from idlib_cli.dates import parse_edtf
-    from idlib_cli.errors import DateError
-
-    try:
-        return parse_edtf(text).start <= date.today()
-    except DateError:
-        return False
 
 
 # --- checks across files ------------------------------------------------------------------------

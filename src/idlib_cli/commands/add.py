@@ -159,7 +159,7 @@ def _check_type(text: str) -> None:
 
 
 def _check_url(text: str) -> None:
-    from idlib_cli.validate import good_url
+    from idlib_cli.sources import good_url
 
     if not good_url(text):
         raise UsageError("not a well-formed http(s) URL: e.g. https://example.org/report")
