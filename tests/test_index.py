@@ -304,3 +304,22 @@ def test_both_engines_read_json_alike(tmp_path: Path, text: str, phrase: str) ->
         open_index([path])
     with pytest.raises(StoreError, match=phrase):
         open_catalog([path], include_builtin=False)
+
+
+def test_the_fingerprint_covers_every_module_the_build_uses() -> None:
+    """A module that shapes what the index stores must be in its fingerprint, or an upgrade
+    that changes it would be served from an old cache. (Messages, suggestions and settings
+    don't shape the content.)"""
+    import subprocess
+    import sys
+
+    probe = ("import sys, idlib_cli.index.build; print(' '.join(sorted(m for m in sys.modules "
+             "if m.startswith('idlib_cli'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split()
+    files = {name.removesuffix(".py").replace("/", ".") for name in freshness.shaping_files()}
+    exempt = {"__init__", "errors", "suggest", "settings", "jsonpath"}
+    for module in loaded:
+        name = module.removeprefix("idlib_cli").lstrip(".")
+        if name and name not in exempt and not name.endswith("__init__"):
+            assert name in files or f"{name}.__init__" in files or name == "index", module

@@ -31,8 +31,8 @@ SAMPLES = 64  # blocks read from a larger file when its size and mtime are uncha
 CHUNK = 1024**2
 
 # The modules that decide what an index holds: parsing, facts, folding, records, the build.
-SHAPING = ("model.py", "dates.py", "text.py", "store.py", "rules.py", "query.py", "records.py",
-           "index/stream.py", "index/build.py", "index/recordsfile.py")
+SHAPING = ("model.py", "dates.py", "text.py", "parse.py", "store.py", "rules.py", "query.py",
+           "records.py")  # and every module of this package (index/*.py): see shaping_files()
 
 
 class IndexUnavailable(Exception):
@@ -44,11 +44,18 @@ def posting_key(facet: str, value: str) -> str:
     return f"{facet}\x1f{value}"
 
 
+def shaping_files() -> tuple[str, ...]:
+    """The files, relative to the package, whose source the fingerprint hashes."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return (*SHAPING, *sorted(f"index/{name}" for name in os.listdir(here)
+                              if name.endswith(".py")))
+
+
 def fingerprint() -> str:
     """The version and the source of the shaping modules, hashed (about a millisecond)."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     hasher = blake2b(__version__.encode(), digest_size=12)
-    for name in SHAPING:
+    for name in shaping_files():
         try:
             with open(os.path.join(package, name), "rb") as handle:
                 hasher.update(handle.read())
