@@ -3,9 +3,10 @@ check the consistency rules (rules.py), and write the SQLite tables and the reco
 temporary files that are renamed into place only when complete.
 
 What goes in is what the reference functions say: parse.parse_event, query.event_facts and
-records.event_record. The builder has each event made by stream.Quick, which gives the same
-for a fraction of the time and is checked against them as it goes; where they disagree, the
-index is built again with the reference functions alone (slower, never different).
+records.event_record; making.py reads the files into it a block at a time, with quick.Quick
+(the same, faster, and checked). A large store is made on two processes (parallel.py). When
+a build finds it can't go on the way it started (events out of date order, a disagreement
+with the reference functions, a helper that stopped), it starts again the way that works.
 
 Progress is reported through a callback the caller passes in; this module never draws.
 """
@@ -20,9 +21,10 @@ import os
 import sqlite3
 from array import array
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
-from idlib_cli.errors import DateError
+from idlib_cli.index import parallel
 from idlib_cli.index.freshness import (
     APPLICATION_ID,
     FileState,
@@ -30,28 +32,17 @@ from idlib_cli.index.freshness import (
     Progress,
     file_state,
     fingerprint,
-    posting_key,
 )
+from idlib_cli.index.making import Block, Maker, Unsorted, helper_work
+from idlib_cli.index.parallel import Alone, Helper, Share
+from idlib_cli.index.quick import Drift
 from idlib_cli.index.recordsfile import Writer, records_path
-from idlib_cli.index.stream import Drift, Quick, Read, Stream
 from idlib_cli.index.writing import Background, Meter, Scratch
-from idlib_cli.model import Actor, Era, Event, Place
-from idlib_cli.parse import (
-    SCHEMA_VERSION,
-    InvalidAt,
-    parse_actor,
-    parse_era,
-    parse_event,
-    parse_place,
-)
-from idlib_cli.query import FACETS, event_facts
-from idlib_cli.records import event_record, json_bytes
 from idlib_cli.rules import actor_problems, event_problems, place_problems
 
 if TYPE_CHECKING:
     from _typeshed import StrPath
 
-FLUSH_EVERY = 5000
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,12 +61,10 @@ CREATE TABLE postings (key TEXT PRIMARY KEY, rowids BLOB NOT NULL);
 WORD_INDEX = """
 CREATE VIRTUAL TABLE texts_fts USING fts5(text, source, content='', columnsize=0,
                                           tokenize='ascii');
-"""
+INSERT INTO texts_fts(texts_fts, rank) VALUES ('hashsize', 8388608);
+"""  # 8 MiB of tokens gathered before they are written (1 MiB by default): fewer merges
 STAGED = """
 CREATE TEMP TABLE texts (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
-"""
-DIRECT = """
-CREATE TEMP TABLE batch (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL, source TEXT NOT NULL);
 """
 # Row ids run in chronological order (start, stop, then store order), so results need no
 # sorting. A store that `idlib validate` accepts is already in this order, and is not renumbered.
@@ -105,142 +94,76 @@ INSERT INTO words SELECT term FROM temp.vocabulary;
 """
 
 
-class Unsorted(Exception):
-    """Events out of date order, or naming definitions not yet seen: build staged."""
-
-
-class Builder:
-    """Fills the tables and the records file as the files stream past.
+class Builder(Maker):
+    """Stores the blocks, its own and the helper's, in row-id order, then finishes the index.
 
     `staged`: texts wait in a table until the end (when events may be renumbered); else they
     go into the word index at once, which fails with Unsorted at the first event that would
-    need renumbering. `exact`: the reference functions alone, without stream.Quick.
+    need renumbering.
     """
 
     def __init__(self, connection: sqlite3.Connection, records: Writer, *, exact: bool,
-                 staged: bool) -> None:
-        self.db = connection
-        self.records = records
-        self.staged = staged
+                 staged: bool, helper: Helper | None = None) -> None:
+        super().__init__(exact=exact, staged=staged,
+                         share=None if helper is None else Share(helper=False))
+        self.db, self.records, self.helper = connection, records, helper
         self.sql = Background()
-        self.last = (0, 0)  # the previous event's first and last day
-        self.actors: dict[str, Actor] = {}
-        self.places: dict[str, Place] = {}
-        self.quick = None if exact else Quick(self.actors, self.places)
-        self.rowid = 0
-        self.data_version: str | None = None
-        self.batch: list[tuple[Event, Read]] = []
-        self.pending: dict[int, tuple[Event, Read]] = {}  # naming definitions not yet seen
-        self.postings: dict[str, array[int]] = {}
+        self.rowid = 0  # the last row stored
+        self.last = (0, 0)  # its first and last day
+        self.stored: dict[str, array[int]] = {}  # every block's postings
 
-    def add_file(self, path: StrPath, on_bytes: Callable[[int], None] | None) -> None:
-        stream = Stream(path, on_bytes)
-        seen_version = False
-        try:
-            for kind, key, value in stream.members():
-                if kind:
-                    self._element(kind, key, value, os.fspath(path))
-                elif key == "schema_version":
-                    seen_version = value == SCHEMA_VERSION and type(value) is int
-                elif key == "data_version" and isinstance(value, str):
-                    self.data_version = self.data_version or value
-                elif key in ("actors", "places", "eras", "events") or \
-                        (key == "data_version" and value is not None):
-                    raise IndexUnavailable(f"{key} has the wrong type")
-            self._flush()
-        except (ValueError, InvalidAt, DateError, RecursionError, UnicodeDecodeError) as error:
-            raise IndexUnavailable(str(error)) from None
-        finally:
-            stream.close()
-        if not (seen_version and "events" in stream.lists):
-            raise IndexUnavailable("not a valid store")
-
-    def _element(self, kind: str, index: int, value: Any, file: str) -> None:
-        if kind == "events":
-            def read() -> Event:
-                return parse_event(value, ("events", index), file)
-
-            event = self.quick.event(value, file) if self.quick else None
-            self.batch.append((event or read(), read))
-            if len(self.batch) >= FLUSH_EVERY:
-                self._flush()
-            return
-        item: Actor | Place | Era
-        if kind == "actors":
-            item = parse_actor(value, ("actors", index))
-            table: dict[str, Any] | None = self.actors
-        elif kind == "places":
-            item = parse_place(value, ("places", index))
-            table = self.places
-        else:
-            item, table = parse_era(value, ("eras", index)), None
-        if table is not None:
-            if item.id in table:
-                raise IndexUnavailable(f"{kind[:-1]} {item.id} defined twice")
-            table[item.id] = item
+    def define(self, kind: str, key: str, value: Any) -> None:
         self.sql.wait()
         try:
             self.db.execute("INSERT INTO definitions VALUES (?, ?, ?)",
-                            (kind[:-1], item.id, json.dumps(value, ensure_ascii=False)))
+                            (kind, key, json.dumps(value, ensure_ascii=False)))
         except sqlite3.IntegrityError:
-            raise IndexUnavailable(f"{kind[:-1]} {item.id} defined twice") from None
+            raise IndexUnavailable(f"{kind} {key} defined twice") from None
 
-    def _flush(self) -> None:
-        rows: list[tuple[Any, ...]] = []
-        texts: list[tuple[int, str, str]] = []
-        for event, read in self.batch:
-            self.rowid += 1
-            days = (event.date.start.toordinal(), event.date.end.toordinal())
-            rows.append((self.rowid, event.id, *days, event.type))
-            missing = any(event_problems(event, self.actors, self.places))
-            if not self.staged and (missing or days < self.last):
+    def made(self, block: Block) -> None:
+        self._take_helped(block[0][0][0] - 1)
+        self._store(block)
+
+    def _take_helped(self, until: int) -> None:
+        """The helper's blocks up to row `until`, stored."""
+        while self.helper is not None and self.rowid < until:
+            self._store(cast(Block, self.helper.next_block()))
+
+    def _store(self, block: Block) -> None:
+        rows, texts, records, postings = block
+        for row in rows:
+            days = (row[2], row[3])
+            if not self.staged and days < self.last:
                 raise Unsorted
             self.last = days
-            if missing:
-                self.pending[self.rowid] = event, read  # defined later, or never: finish()
+        for record in records:
+            if record is None:
                 self.records.placeholder()
-                texts.append((self.rowid, "", ""))
             else:
-                text, source, record = self._index_event(self.rowid, event, read)
-                texts.append((self.rowid, text, source))
                 self.records.append(record)
-        self.batch.clear()
-        self.sql.wait()  # the word index has taken the last batch: the connection is free
+        for key, found in postings.items():
+            self.stored.setdefault(key, array("I")).extend(found)
+        self.rowid = rows[-1][0]
+        self.sql.put(partial(self._insert, json.dumps(rows, ensure_ascii=False), texts,
+                             rows[0][0]))
+
+    def _insert(self, rows: str, texts: str, first: int) -> None:
+        """A block's rows, and its texts into the word index (or their table, staged), each in
+        one statement: SQLite reads and tokenizes it all without taking the GIL, which
+        executemany takes for every row. The texts come as 'text|source', one a row id."""
         try:
-            self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", rows)
+            self.db.execute("INSERT INTO events SELECT value ->> 0, value ->> 1, value ->> 2, "
+                            "value ->> 3, value ->> 4 FROM json_each(?)", (rows,))
         except sqlite3.IntegrityError:
             raise IndexUnavailable("duplicate event id") from None
-        self.db.executemany(f"INSERT INTO temp.{'texts' if self.staged else 'batch'} "
-                            "VALUES (?, ?, ?)", texts)
-        if not self.staged:
-            self.sql.put(self._index_batch)
-
-    def _index_batch(self) -> None:
-        """One statement, so that SQLite tokenizes the whole batch without the GIL."""
-        self.db.execute("INSERT INTO texts_fts(rowid, text, source) "
-                        "SELECT rowid, text, source FROM temp.batch")
-        self.db.execute("DELETE FROM temp.batch")
-
-    def _index_event(self, rowid: int, event: Event, read: Read) -> tuple[str, str, bytes]:
-        """The event's texts and record; its row id added to its facets' postings."""
-        if self.quick is not None:
-            text, source, keys, record = self.quick.index(event, read)
-        else:
-            facts = event_facts(event, self.actors, self.places)
-            text, source = facts.texts["text"], facts.texts["source"]
-            keys = {posting_key(facet, value) for facet in FACETS
-                    for value in facts.facets[facet]}
-            record = json_bytes(event_record(self.actors, event, self.places))
-        postings = self.postings
-        for key in keys:
-            found = postings.get(key)
-            if found is None:
-                found = postings[key] = array("I")
-            found.append(rowid)
-        return text, source, record
+        into = "temp.texts" if self.staged else "texts_fts(rowid, text, source)"
+        self.db.execute(f"INSERT INTO {into} SELECT ? + key, "
+                        "substr(value, 1, instr(value, '|') - 1), "
+                        "substr(value, instr(value, '|') + 1) FROM json_each(?)", (first, texts))
 
     def finish(self) -> Sequence[int] | None:
         """Check what only the whole can tell; the row ids in file order, if not already so."""
+        self._take_helped(self.ordinal)
         self.sql.wait()
         for actor in self.actors.values():
             if any(actor_problems(actor, self.actors)):
@@ -255,6 +178,8 @@ class Builder:
             self.db.execute("UPDATE temp.texts SET text = ?, source = ? WHERE rowid = ?",
                             (text, source, rowid))
             self.records.fill(rowid, record)
+        for key, found in self.postings.items():  # the pending events': out of row order
+            self.stored[key] = array("I", sorted(self.stored.get(key, array("I")) + found))
         order: Sequence[int] | None = range(1, self.rowid + 1) if self.pending else None
         if self.staged and self.db.execute(
                 "SELECT 1 FROM events a JOIN events b ON b.rowid = a.rowid + 1 "
@@ -265,7 +190,7 @@ class Builder:
             self._renumber_postings(order)
             self.db.execute("DROP TABLE temp.renumber")
         self.db.executemany("INSERT INTO postings VALUES (?, ?)",
-                            ((key, rows.tobytes()) for key, rows in self.postings.items()))
+                            ((key, rows.tobytes()) for key, rows in self.stored.items()))
         if self.staged:
             self.db.execute("INSERT INTO texts_fts(rowid, text, source) "
                             "SELECT rowid, text, source FROM temp.texts")
@@ -276,8 +201,12 @@ class Builder:
         new_of = array("I", bytes(4 * (len(order) + 1)))
         for new, old in enumerate(order, start=1):
             new_of[old] = new
-        for key, rows in self.postings.items():
-            self.postings[key] = array("I", sorted(new_of[old] for old in rows))
+        for key, rows in self.stored.items():
+            self.stored[key] = array("I", sorted(new_of[old] for old in rows))
+
+
+FAILURES: dict[str, Callable[[str], Exception]] = {
+    "Drift": Drift, "Unsorted": Unsorted, "IndexUnavailable": IndexUnavailable}
 
 
 def build(paths: Sequence[StrPath], target: str, progress: Progress | None = None) -> None:
@@ -288,26 +217,31 @@ def build(paths: Sequence[StrPath], target: str, progress: Progress | None = Non
     Every file is private (0600) in a private folder (0700): a store may be private.
     """
     states = [file_state(path) for path in paths]
-    meter = Meter(progress(sum(state.size for state in states)) if progress else None)
+    total = sum(state.size for state in states)
+    meter = Meter(progress(total) if progress else None)
     exact = False
     staged = len(paths) > 1  # several files' events interleave in time: renumbered anyway
+    helped = parallel.usable(total)
     collecting = gc.isenabled()
     gc.disable()  # a build makes millions of objects and no cycles: collecting is wasted time
     try:
         while True:
             try:
-                return _build(paths, target, states, meter.again(), exact=exact, staged=staged)
+                return _build(paths, target, states, meter.again(), exact=exact, staged=staged,
+                              helped=helped)
             except Drift:
                 exact = True
             except Unsorted:
                 staged = True
+            except Alone:
+                helped = False
     finally:
         if collecting:
             gc.enable()
 
 
 def _build(paths: Sequence[StrPath], target: str, states: Sequence[FileState],
-           meter: Meter, *, exact: bool, staged: bool) -> None:
+           meter: Meter, *, exact: bool, staged: bool, helped: bool) -> None:
     folder, name = os.path.split(target)
     os.makedirs(folder or ".", mode=0o700, exist_ok=True)
     token = os.urandom(8).hex()
@@ -316,21 +250,24 @@ def _build(paths: Sequence[StrPath], target: str, states: Sequence[FileState],
     records = records_path(target, token)
     installed = False
     old_umask = os.umask(0o077)
+    helper = Helper(helper_work(paths, exact=exact, staged=staged), FAILURES) if helped else None
     try:
         connection = sqlite3.connect(temporary, check_same_thread=False)
         try:
             connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                      f"PRAGMA application_id = {APPLICATION_ID};" + SCHEMA
-                                     + WORD_INDEX + (STAGED if staged else DIRECT))
+                                     + WORD_INDEX + (STAGED if staged else ""))
             with Scratch(io.FileIO(scratch_path, "w+"), 1 << 20) as scratch:
                 builder = Builder(connection, Writer(scratch, token), exact=exact,
-                                  staged=staged)
+                                  staged=staged, helper=helper)
                 try:
                     for path in paths:
                         builder.add_file(path, meter)
                     order = builder.finish()
                 finally:
                     builder.sql.stop()
+                    if helper is not None:
+                        helper.close()
                 builder.records.seal(order, scratch_path)
             meta = {"files": json.dumps([state._asdict() for state in states]),
                     "fingerprint": fingerprint(), "data_version": builder.data_version or "",
@@ -352,6 +289,8 @@ def _build(paths: Sequence[StrPath], target: str, states: Sequence[FileState],
         raise
     finally:
         os.umask(old_umask)
+        if helper is not None:
+            helper.close()
 
 
 def remove_old_records(target: str, keep: str) -> None:
