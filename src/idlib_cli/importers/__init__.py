@@ -335,6 +335,24 @@ def _header(reader: Any, columns: Sequence[str]) -> list[str]:
 _DATASET_KEY = re.compile(r"^\d{4}-((?:acled|ucdp)-[a-z0-9-]+)$")
 
 
+def converter(dataset: str, columns: Sequence[str],
+              convert_row: Callable[[Mapping[str, str], Linker], list[Item]]
+              ) -> Callable[..., Conversion]:
+    """A dataset's `convert(lines, *, known_actors, known_places, skip_bad)`: its rows streamed
+    through `convert_row`, with one Linker for the whole file.
+
+    Each row converter checks every field before the linker records any name or place, so a row
+    skipped as malformed never leaves behind an actor or place that no item defines."""
+
+    def convert(lines: Iterable[str], *, known_actors: Mapping[str, str],
+                known_places: KnownPlaces, skip_bad: bool = False) -> Conversion:
+        linker = Linker(dataset, known_actors, known_places)
+        return Conversion(lines, columns, lambda row: convert_row(row, linker),
+                          skip_bad=skip_bad)
+
+    return convert
+
+
 def dataset_key(event_id: str) -> str:
     """'2020-acled-syr1234' -> 'acled-syr1234'; any other id is its own key."""
     match = _DATASET_KEY.match(event_id)

@@ -72,17 +72,16 @@ for 3.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
 
 from idlib_cli.importers import (
     BadValue,
-    Conversion,
     Item,
-    KnownPlaces,
     Linker,
     Record,
+    converter,
     coordinates,
     count,
     details,
@@ -155,19 +154,9 @@ _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORDS_DAY = re.compile(r"^(\d{1,2})[\s-]+([A-Za-z]+)\.?,?[\s-]+(\d{4})$")
 
 
-def convert(lines: Iterable[str], *, known_actors: Mapping[str, str],
-            known_places: KnownPlaces, skip_bad: bool = False) -> Conversion:
-    """Stream an ACLED CSV export into idlib items (see the module docstring)."""
-    linker = Linker("acled", known_actors, known_places)
-    return Conversion(lines, REQUIRED, lambda row: convert_row(row, linker),
-                      skip_bad=skip_bad)
-
-
 def convert_row(row: Mapping[str, str], linker: Linker) -> list[Item]:
-    """One CSV row -> the new actors and place it needs, then its event.
-
-    Every field is checked before the linker records any name or place: a row skipped as
-    malformed must not leave behind an actor or place that no item ever defines."""
+    """One CSV row -> the new actors and place it needs, then its event (every field is
+    checked before the linker records anything: see importers.converter)."""
     key = key_slug(required(row, "event_id_cnty"))
     day = event_day(row)
     date_text, date_note = edtf(day, required(row, "time_precision"))
@@ -364,3 +353,7 @@ def note(row: Mapping[str, str]) -> str:
         ("ACLED tags:", row.get("tags", "")),
         ("timestamp", row.get("timestamp", "")),
     )) + f". Cite as: {CITATION}."
+
+
+convert = converter("acled", REQUIRED, convert_row)
+"""Stream a ACLED CSV export into idlib items (see the module docstring)."""

@@ -43,17 +43,16 @@ priogrid_gid and country_id (they repeat the coordinates and country in other co
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from functools import partial
 
 from idlib_cli.importers import (
     BadValue,
-    Conversion,
     Item,
-    KnownPlaces,
     Linker,
     Record,
+    converter,
     coordinates,
     count,
     details,
@@ -101,19 +100,9 @@ ESTIMATES = (("low", "Deaths (UCDP low estimate)"), ("best", "Deaths (UCDP best 
              ("high", "Deaths (UCDP high estimate)"))
 
 
-def convert(lines: Iterable[str], *, known_actors: Mapping[str, str],
-            known_places: KnownPlaces, skip_bad: bool = False) -> Conversion:
-    """Stream a UCDP GED CSV export into idlib items (see the module docstring)."""
-    linker = Linker("ucdp", known_actors, known_places)
-    return Conversion(lines, REQUIRED, lambda row: convert_row(row, linker),
-                      skip_bad=skip_bad)
-
-
 def convert_row(row: Mapping[str, str], linker: Linker) -> list[Item]:
-    """One CSV row -> the new actors and place it needs, then its event.
-
-    Every field is checked before the linker records any name or place: a row skipped as
-    malformed must not leave behind an actor or place that no item ever defines."""
+    """One CSV row -> the new actors and place it needs, then its event (every field is
+    checked before the linker records anything: see importers.converter)."""
     key = key_slug(required(row, "id"))
     violence, event_type = violence_type(row)
     start, end = dates(row)
@@ -282,3 +271,7 @@ def note(row: Mapping[str, str]) -> str:
         ("source articles:", row.get("source_article", "")),
         ("source_original:", row.get("source_original", "")),
     )) + f". Cite as: UCDP GED; {CITATION}."
+
+
+convert = converter("ucdp", REQUIRED, convert_row)
+"""Stream a UCDP GED CSV export into idlib items (see the module docstring)."""
