@@ -46,3 +46,5 @@ if [ "$installed" != "$TIMELINEJS_VERSION" ] || [ ! -f "$timeline_pkg/dist/js/ti
     --loglevel=error "@knight-lab/timelinejs@$TIMELINEJS_VERSION" >/dev/null
 fi
 command -v tmux >/dev/null 2>&1 && command -v less >/dev/null 2>&1 || apt_install tmux less  # the pager and completion tests (tests/test_terminal.py) run in tmux
+command -v script >/dev/null 2>&1 || apt_install bsdutils  # util-linux's script: a TTY for tests/test_process.py
+command -v jq >/dev/null 2>&1 || apt_install jq  # tests/test_process.py pipes JSON into jq

@@ -53,8 +53,8 @@ def test_unknown_event_exits_1() -> None:
     assert result.returncode == 1 and "no event with id" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("script") is None, reason="needs util-linux script for a TTY")
 def test_terminal_gets_a_table(tiny_path: Path) -> None:
+    assert shutil.which("script"), "util-linux's script is missing: run tests/install-tools.sh"
     command = " ".join([*IDLIB, "events", "--no-builtin", "--data", str(tiny_path)])
     done = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
                           text=True, timeout=60, env={**os.environ, "COLUMNS": "120"})
@@ -64,8 +64,7 @@ def test_terminal_gets_a_table(tiny_path: Path) -> None:
 
 
 def test_jq_reads_json(tiny_path: Path) -> None:
-    if shutil.which("jq") is None:
-        pytest.skip("jq not installed")
+    assert shutil.which("jq"), "jq is missing: run tests/install-tools.sh"
     shell = (f"{sys.executable} -m idlib_cli events --no-builtin --data {tiny_path} "
              "--keyword ceasefire --json | jq -r '.[].title'")
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
