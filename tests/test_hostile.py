@@ -280,8 +280,8 @@ def test_store_text_is_never_obeyed(tmp_path: Path, args: list[str]) -> None:
             assert first["title"] == EVIL  # escaped losslessly, not altered
 
 
-@pytest.mark.skipif(not Path("/usr/bin/script").exists(), reason="needs script(1) for a TTY")
 def test_on_a_terminal_markup_stays_literal_and_only_http_links(tmp_path: Path) -> None:
+    assert Path("/usr/bin/script").exists(), "script(1) is missing: run tests/install-tools.sh"
     path = _evil_store(tmp_path)
     command = f"{' '.join(IDLIB)} show 2019-spring-escalation --no-builtin --data {path}"
     done = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
