@@ -1,20 +1,15 @@
 """Importing incident datasets (ACLED, UCDP GED) into a user's store, streamed row by row.
 
-`acled.convert` and `ucdp.convert(lines, *, known_actors, known_places, skip_bad)` read CSV
-lines (an open file, best opened with newline="", or a generator) one row at a time, keeping no
-rows, and return a `Conversion`: an iterator of `Item`s in which each new actor or place is
-defined once, just before the first event that uses it. `known_actors` maps
-`text.name_key(name, alias or id)` to a curated actor id; `known_places` lists the gazetteer as
-`(id, lat, lon)`. A malformed row raises `RowError` with its CSV line (the header is line 1; a
-row spanning lines is named by its first), or with `skip_bad` is counted in
-`Conversion.skipped` and left out.
+`acled.convert` / `ucdp.convert(lines, *, known_actors, known_places, skip_bad)` read CSV lines
+one row at a time and return a `Conversion`: `Item`s in which each new actor or place comes just
+before the first event that uses it. `known_actors` maps `text.name_key(label)` to an actor id;
+`known_places` is the gazetteer as `(id, lat, lon)`. A malformed row raises `RowError` with its
+CSV line (the header is line 1), or with `skip_bad` is counted in `Conversion.skipped`.
 
-`merge_into(document, items)` inserts or replaces, by id, the actors, places and events of a
-store document (the dict of data/README.md) and keeps events chronological. Event ids are
-`<year>-acled-<event_id_cnty>` / `<year>-ucdp-<id>` (every event id must start with its year),
-and events are matched by the dataset key after the year, so a newer export that moves an
-event to another year replaces it rather than duplicating it. Writing the document (locked,
-atomic) is the `writer` module's job.
+`merge_into(document, items)` inserts or replaces the actors, places and events of a store
+document, keeping events chronological. Event ids are `<year>-acled-<event_id_cnty>` /
+`<year>-ucdp-<id>`, matched by the dataset key after the year, so a newer export that moves an
+event to another year replaces it. Writing (locked, atomic) is the `writer` module's job.
 """
 
 from __future__ import annotations
@@ -338,11 +333,8 @@ _DATASET_KEY = re.compile(r"^\d{4}-((?:acled|ucdp)-[a-z0-9-]+)$")
 def converter(dataset: str, columns: Sequence[str],
               convert_row: Callable[[Mapping[str, str], Linker], list[Item]]
               ) -> Callable[..., Conversion]:
-    """A dataset's `convert(lines, *, known_actors, known_places, skip_bad)`: its rows streamed
-    through `convert_row`, with one Linker for the whole file.
-
-    Each row converter checks every field before the linker records any name or place, so a row
-    skipped as malformed never leaves behind an actor or place that no item defines."""
+    """A dataset's `convert(lines, *, known_actors, known_places, skip_bad)`: rows through
+    `convert_row` (which checks every field before the one Linker records anything)."""
 
     def convert(lines: Iterable[str], *, known_actors: Mapping[str, str],
                 known_places: KnownPlaces, skip_bad: bool = False) -> Conversion:
