@@ -129,6 +129,7 @@ class Command:
     argv: tuple[str, ...]
     check: bool = True  # count the records its first run prints (JSON array output only)
     reference: bool = False  # jq: its timed runs may be capped by --reference-runs
+    fresh: bool = False  # its first run gets an empty cache of its own (not the case's)
     first: Sample | None = None
     samples: list[Sample] = field(default_factory=list)
     records: int | None = None
@@ -210,7 +211,9 @@ class Bench:
     timeout: float
     prepare_timeout: float  # for the first runs
     spawner: Spawner
+    duckdb: str | None = None  # the interpreter that runs duckdb_query.py; None: no DuckDB
     floor_kib: int = 0
+    cache_bytes: int = 0  # what idlib's cache folder held after the last case's first runs
 
     def measure(self, commands: Sequence[Command]) -> None:
         """One first run of each command (timed apart), then `runs` timed runs in turns.
@@ -221,15 +224,25 @@ class Bench:
         with tempfile.TemporaryDirectory(prefix="idlib-bench-") as scratch:
             cache = Path(scratch) / "cache"
             env = {"XDG_CACHE_HOME": str(cache), "IDLIB_CACHE_DIR": str(cache / "idlib")}
+            shared = False  # the case's cache has been prepared by a first run
             for index, command in enumerate(commands):
                 output = Path(scratch) / f"{index}.json" if command.check else None
                 note(f"  first run: {command.label} ...")
-                command.first = self.spawner.run(command.argv, self.prepare_timeout, output, env)
+                own = Path(scratch) / f"fresh-{index}"
+                first_env = env
+                if command.fresh and shared:  # as if it were the first query on the file
+                    first_env = {"XDG_CACHE_HOME": str(own), "IDLIB_CACHE_DIR": str(own / "c")}
+                shared = shared or command.fresh
+                command.first = self.spawner.run(command.argv, self.prepare_timeout, output,
+                                                 first_env)
+                shutil.rmtree(own, ignore_errors=True)
                 if output is not None and not command.first.failure:
                     command.records = count_records(output)
                     output.unlink()
                 found = "" if command.records is None else f", {command.records} results"
                 note(f"    {self.describe(command.first)}{found}")
+            self.cache_bytes = folder_bytes(cache)
+            note(f"  cache folder: {self.cache_bytes / 1024**2:.1f} MiB")
             for run in range(self.runs):
                 done = []
                 for command in commands:
@@ -272,6 +285,11 @@ class Bench:
     def median_cell(self, command: Command) -> str:
         failed = next((s for s in (command.first, *command.samples) if s and s.failure), None)
         return self.failed(failed) or seconds(command.median)
+
+
+def folder_bytes(folder: Path) -> int:
+    """The bytes of the files under `folder` (idlib's index and records files)."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def seconds(value: float | None) -> str:
@@ -406,10 +424,13 @@ class Scale:
     size: int
     file_bytes: int
     queries: list[tuple[str, Command, Command]]  # (name, idlib, jq)
+    duckdb: list[Command] = field(default_factory=list)  # one per query, if DuckDB is run
+    cache_bytes: int = 0  # idlib's cache folder after the first runs: index and records
 
     @property
     def commands(self) -> list[Command]:
-        return [command for _, idlib, jq in self.queries for command in (idlib, jq)]
+        return [command for _, idlib, jq in self.queries for command in (idlib, jq)] + \
+            self.duckdb
 
 
 def scale(bench: Bench, family: Sequence[str], size: int) -> Scale:
@@ -426,10 +447,17 @@ def scale(bench: Bench, family: Sequence[str], size: int) -> Scale:
     ]
     queries = [(name,
                 Command(f"idlib {name}", (bench.idlib, "events", "--no-builtin", "--data",
-                                          str(path), *options, "--json")),
+                                          str(path), *options, "--json"), fresh=True),
                 Command(f"jq {name}", (bench.jq, jq_select(where), str(path)), reference=True))
                for name, options, where in cases]
-    return Scale(path, size, path.stat().st_size, queries)
+    duck = {"--actor": ",".join(family), "--since": SINCE_DAY, "--until": UNTIL_DAY,
+            "--keyword": KEYWORD}
+    duckdb = [Command(f"duckdb {name}", (bench.duckdb, str(HERE / "duckdb_query.py"), str(path),
+                                         *(item for option in options if option in duck
+                                           for item in (option, duck[option]))),
+                      reference=True)
+              for name, options, _ in cases] if bench.duckdb else []
+    return Scale(path, size, path.stat().st_size, queries, duckdb)
 
 
 def agree(result: Scale) -> bool | None:
@@ -466,6 +494,8 @@ def scale_tables(bench: Bench, results: Sequence[Scale]) -> list[str]:
         complete = len(medians) == len(idlibs)
         growth.append([
             f"{result.size:,}", f"{result.file_bytes / 1024**2:.1f} MiB",
+            f"{result.cache_bytes / 1024**2:.1f} MiB "
+            f"({result.cache_bytes / result.file_bytes:.2f}×)" if result.cache_bytes else "–",
             seconds(max(firsts)) if len(firsts) == len(idlibs) else "timeout/error",
             bench.rss(max(first_rss)) if first_rss else "–",
             seconds(max(medians)) if complete else "timeout/error",
@@ -484,10 +514,33 @@ def scale_tables(bench: Bench, results: Sequence[Scale]) -> list[str]:
         "",
         "## Growth",
         "",
-        table(["events", "file", "slowest prepare", "prepare RSS", "slowest query (median)",
-               "per event", "query RSS", "peak RSS ÷ file", "jq RSS", "same results as jq"],
-              growth),
+        table(["events", "file", "cache (÷ file)", "slowest prepare", "prepare RSS",
+               "slowest query (median)", "per event", "query RSS", "peak RSS ÷ file", "jq RSS",
+               "same results as jq"], growth),
+        *first_query_table(bench, results),
     ]
+
+
+def first_query_table(bench: Bench, results: Sequence[Scale]) -> list[str]:
+    """idlib's first query on a new file (it prepares the index) against DuckDB's one-shot
+    query of the same file (read_json each time: every DuckDB run is a first query)."""
+    rows = []
+    for result in results:
+        if not result.duckdb:
+            continue
+        for (name, idlib, _), duck in zip(result.queries, result.duckdb, strict=True):
+            first = idlib.first.seconds if idlib.first and not idlib.first.failure else None
+            found = "–" if duck.records is None else str(duck.records)
+            if duck.records is not None and duck.records != idlib.records:
+                found = f"**{found}** (idlib: {idlib.records})"
+            rows.append([f"{result.size:,}", name, bench.first_cell(idlib),
+                         bench.median_cell(duck), spread(duck), bench.rss(duck.rss_kib),
+                         times(first / duck.median if first and duck.median else None), found])
+    if not rows:
+        return []
+    return ["", "## First query: idlib (preparing its index) vs DuckDB (`read_json`, one-shot)",
+            "", table(["events", "query", "idlib first run", "DuckDB median", "DuckDB min – max",
+                       "DuckDB RSS", "idlib first ÷ DuckDB", "DuckDB results"], rows)]
 
 
 def scale_verdict(result: Scale | None, value: float | None, limit: float,
@@ -560,6 +613,12 @@ def version(argv: Sequence[str]) -> str:
     return lines[0] if lines else "unknown"
 
 
+def duckdb_version(python: str | None) -> str:
+    if python is None:
+        return ""
+    return "DuckDB " + version([python, "-c", "import duckdb; print(duckdb.__version__)"]) + "; "
+
+
 def source_state() -> str:
     """The commit measured, and whether src/ or data/ had uncommitted changes."""
     git = ["git", "-C", str(ROOT)]
@@ -591,6 +650,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--idlib", default=str(VENV / "idlib"))
     parser.add_argument("--python", default=str(VENV / "python"))
     parser.add_argument("--jq", default=shutil.which("jq") or "jq")
+    parser.add_argument("--duckdb", metavar="PYTHON",
+                        help="the interpreter that runs duckdb_query.py (default: --python, if "
+                             "it can import duckdb)")
+    parser.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB comparison")
     args = parser.parse_args(argv)
     if args.sizes:
         args.sizes = [n for n in (int(float(s)) for s in args.sizes.split(",") if s.strip()) if n]
@@ -604,12 +667,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def duckdb_python(args: argparse.Namespace) -> str | None:
+    """The interpreter for duckdb_query.py, if DuckDB is wanted and that one can import it."""
+    if args.no_duckdb or not args.sizes:
+        return None
+    python: str = args.duckdb or args.python
+    found = subprocess.run([python, "-c", "import duckdb; print(duckdb.__version__)"],
+                           capture_output=True, text=True, check=False)
+    if found.returncode != 0:
+        note(f"DuckDB skipped: {python} can't import duckdb (pip install duckdb)")
+        return None
+    note(f"DuckDB {found.stdout.strip()} (run by {python})")
+    return python
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.perf_counter()
     bench = Bench(args.idlib, args.python, args.jq, args.runs,
                   min(args.reference_runs or args.runs, args.runs), args.timeout,
-                  args.prepare_timeout or args.timeout, Spawner())
+                  args.prepare_timeout or args.timeout, Spawner(), duckdb_python(args))
     family = actor_family(ACTOR)
     start = None if args.no_startup else startup(bench, family)
     results: list[Scale] = []
@@ -626,6 +703,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             note(f"scale: {size} events ({result.file_bytes / 1024**2:.1f} MiB)")
             warm(result.path)
             bench.measure(result.commands)
+            result.cache_bytes = bench.cache_bytes
     except KeyboardInterrupt:
         interrupted = True
         note("interrupted: reporting what was measured so far")
@@ -637,7 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.platform()}; "
         f"{os.cpu_count()} CPUs",
         f"- {version([args.idlib, '--version'])}; {version([args.python, '--version'])}; "
-        f"{version([args.jq, '--version'])}; {source_state()}",
+        f"{version([args.jq, '--version'])}; {duckdb_version(bench.duckdb)}{source_state()}",
         f"- {args.runs} timed runs per command ({bench.reference_runs} for jq) after one first "
         "run timed apart; the commands "
         f"of a case run in turns; timeout {bench.timeout:g} s per command "
@@ -653,7 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands += start.commands
     if results:
         lines += [*scale_tables(bench, results), ""]
-        commands += [c for r in results for _, idlib, jq in r.queries for c in (idlib, jq)]
+        commands += [c for r in results for c in r.commands]
     lines += [*targets_table(start, results), ""]
     lines += errors(commands)
     if interrupted:

@@ -26,7 +26,7 @@ BLOCK = 5000  # events per block
 HELPER_BLOCKS = (1,)  # of every PERIOD blocks, which the helper makes
 PERIOD = 2
 MIN_BYTES = 32 * 1024**2  # smaller stores are built alone: a fork and a pipe cost more
-QUEUED = 8  # blocks the helper may make ahead of the builder
+QUEUED = 2  # blocks the helper may make ahead of the builder (10 MB or so each)
 
 
 class Alone(Exception):
